@@ -1,0 +1,97 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/interopkit/interop/envelope"
+)
+
+const envelopeHelp = `
+Usage: interop envelope encrypt [VALUE|-]
+       interop envelope decrypt [--compat] [VALUE|-]
+       interop envelope migrate [VALUE|-]
+
+Seals, opens or migrates one elizaOS settings value. The salt comes from
+SECRET_SALT under the salt policy of spec/salt.md (NODE_ENV=production with
+the default salt fails unless ELIZA_ALLOW_DEFAULT_SECRET_SALT=true); it is
+never taken from the command line. With "-" or no VALUE, the value is all of
+standard input, byte for byte: a trailing newline is part of it. Prefer
+standard input for secrets: command lines are visible to other users.
+
+The result is printed followed by one newline. decrypt fails closed (exit 1,
+a one-line error that contains neither the value nor the salt); with
+--compat it prints the value unchanged when it does not open, as
+@elizaos/core 2.0.0-alpha.537 does.
+`
+
+func runEnvelope(args []string, e *env) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, envelopeHelp[1:])
+		return exitUsage
+	}
+	op := args[0]
+	switch op {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(e.stdout, envelopeHelp[1:])
+		return exitOK
+	case "encrypt", "decrypt", "migrate":
+	default:
+		return usagef(e, "envelope: unknown operation %q (want encrypt, decrypt or migrate)", op)
+	}
+	fs := newFlags("envelope "+op, envelopeHelp, e)
+	compat := false
+	if op == "decrypt" {
+		fs.BoolVar(&compat, "compat", false, "print the value unchanged when it does not open (fail-open)")
+	}
+	if code, done := parse(fs, args[1:], e); done {
+		return code
+	}
+	if fs.NArg() > 1 {
+		return usagef(e, "envelope %s: want one VALUE or -, got %d arguments", op, fs.NArg())
+	}
+	value, code, ok := valueArg(fs.Args(), e)
+	if !ok {
+		return code
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	salt, err := envelope.SaltFromEnv(e.lookup, logger)
+	if err != nil {
+		return failf(e, "envelope %s: %v", op, err)
+	}
+	key, err := envelope.NewKey(salt)
+	if err != nil {
+		return failf(e, "envelope %s: SECRET_SALT: %v", op, err)
+	}
+	var out string
+	switch op {
+	case "encrypt":
+		out, err = key.Seal(value)
+	case "decrypt":
+		if compat {
+			out = key.OpenCompat(value)
+		} else {
+			out, err = key.Open(value)
+		}
+	case "migrate":
+		out, err = key.Migrate(value)
+	}
+	if err != nil {
+		return failf(e, "envelope %s: %v", op, err)
+	}
+	fmt.Fprintln(e.stdout, out)
+	return exitOK
+}
+
+// valueArg returns the VALUE argument, or all of standard input for "-" or
+// no argument.
+func valueArg(args []string, e *env) (string, int, bool) {
+	if len(args) == 1 && args[0] != "-" {
+		return args[0], 0, true
+	}
+	v, err := readAll(e.stdin)
+	if err != nil {
+		return "", failf(e, "envelope: %v", err), false
+	}
+	return v, 0, true
+}

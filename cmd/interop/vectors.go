@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/interopkit/interop/internal/suite"
+	"github.com/interopkit/interop/internal/vector"
+	"github.com/interopkit/interop/vectors"
+)
+
+const vectorsHelp = `
+Usage: interop vectors validate [DIR]
+       interop vectors check [DIR]
+
+validate checks every vector file (DIR/<suite>/*.json) against the JSON
+Schema it names and the rules of spec/vectors.md, and prints each problem.
+check runs the Go reference implementation over every case and ends with
+the line "N passed, N failed".
+
+Without DIR, the vectors built into this binary are used.
+`
+
+func runVectors(args []string, e *env) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, vectorsHelp[1:])
+		return exitUsage
+	}
+	op := args[0]
+	switch op {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(e.stdout, vectorsHelp[1:])
+		return exitOK
+	case "validate", "check":
+	default:
+		return usagef(e, "vectors: unknown operation %q (want validate or check)", op)
+	}
+	flags := newFlags("vectors "+op, vectorsHelp, e)
+	if code, done := parse(flags, args[1:], e); done {
+		return code
+	}
+	if flags.NArg() > 1 {
+		return usagef(e, "vectors %s: want at most one DIR, got %d arguments", op, flags.NArg())
+	}
+	var fsys fs.FS = vectors.FS
+	if flags.NArg() == 1 {
+		dir := flags.Arg(0)
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return usagef(e, "vectors %s: %s is not a directory", op, dir)
+		}
+		fsys = os.DirFS(dir)
+	}
+	files, problems, err := vector.Read(fsys)
+	if err != nil {
+		return failf(e, "vectors %s: %v", op, err)
+	}
+	for _, p := range problems {
+		fmt.Fprintln(e.stdout, p)
+	}
+	if op == "validate" {
+		cases := 0
+		for _, f := range files {
+			cases += len(f.Cases)
+		}
+		fmt.Fprintf(e.stdout, "%d files valid (%d cases), %d problems\n", len(files), cases, len(problems))
+		if len(problems) > 0 {
+			return exitFailure
+		}
+		return exitOK
+	}
+	passed, failed := 0, len(problems)
+	for _, f := range files {
+		run, ok := suite.Lookup(f.Suite)
+		if !ok {
+			fmt.Fprintf(e.stdout, "FAIL %s: suite %q has no Go implementation\n", f.Path, f.Suite)
+			failed += len(f.Cases)
+			continue
+		}
+		for i := range f.Cases {
+			c := &f.Cases[i]
+			got, err := run(c.Input)
+			switch {
+			case err != nil:
+				fmt.Fprintf(e.stdout, "FAIL %s: %v\n", c.Name(f), err)
+				failed++
+			case !c.Matches(got):
+				fmt.Fprintf(e.stdout, "FAIL %s: want %s, got %s\n", c.Name(f), c.Expected(), got)
+				failed++
+			default:
+				passed++
+			}
+		}
+	}
+	fmt.Fprintf(e.stdout, "%d passed, %d failed\n", passed, failed)
+	if failed > 0 {
+		return exitFailure
+	}
+	return exitOK
+}

@@ -1,0 +1,187 @@
+// Package envelope seals and opens elizaOS settings values.
+//
+// Two wire formats exist. Version 2, the only one written, is
+//
+//	v2:<iv>:<ciphertext>:<tag>
+//
+// where each field is hexadecimal, iv is 12 random bytes, tag is the
+// 16-byte AES-256-GCM tag, and the additional authenticated data is the
+// UTF-8 text "elizaos:settings:v2". The legacy version 1, which is only read,
+// is
+//
+//	<iv>:<ciphertext>
+//
+// with a 16-byte iv and AES-256-CBC with PKCS#7 padding. Both use the key
+// SHA-256(UTF-8 salt); NewKey derives it once so that it is not recomputed
+// per value.
+//
+// Detection is strict: every field must be hexadecimal digits of either case
+// in pairs, and anything else is not an envelope. Open fails closed with
+// errors that match ErrNotEnvelope, ErrMalformed or ErrAuthFailed under
+// errors.Is; no error message ever contains the value, the plaintext, the key
+// or the salt. OpenCompat offers the fail-open contract of
+// @elizaos/core 2.0.0-alpha.537 for callers that depend on it.
+//
+// The normative description is spec/envelope.md; the salt policy is
+// spec/salt.md.
+package envelope
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"unicode/utf8"
+)
+
+const (
+	v2Prefix = "v2:"
+	ivLenV2  = 12
+	tagLen   = 16
+	ivLenV1  = aes.BlockSize
+)
+
+// aad binds v2 ciphertexts to their purpose.
+var aad = []byte("elizaos:settings:v2")
+
+var (
+	// ErrNotEnvelope reports a value that is neither a v1 nor a v2 envelope.
+	ErrNotEnvelope = errors.New("envelope: value is not an encrypted envelope")
+	// ErrMalformed reports an envelope-shaped value that cannot be
+	// decrypted: a v1 ciphertext of a length CBC cannot hold, or decrypted
+	// bytes that are not UTF-8.
+	ErrMalformed = errors.New("envelope: malformed envelope")
+	// ErrAuthFailed reports a failed cryptographic check: the GCM tag of a
+	// v2 envelope, or the padding of a v1 envelope. A wrong salt is the usual
+	// cause.
+	ErrAuthFailed = errors.New("envelope: authentication failed")
+	// ErrInvalidUTF8 reports a plaintext or salt that is not valid UTF-8.
+	ErrInvalidUTF8 = errors.New("envelope: text is not valid utf-8")
+)
+
+// Key is the key derived from one salt. It is safe for concurrent use. Its
+// formatted and logged forms never show the key or the salt.
+type Key struct {
+	gcm  cipher.AEAD
+	cbc  cipher.Block
+	rand io.Reader
+}
+
+// NewKey derives the key of salt. It fails only when salt is not valid
+// UTF-8, since upstream hashes the UTF-8 encoding of the salt text.
+func NewKey(salt string) (*Key, error) {
+	if !utf8.ValidString(salt) {
+		return nil, fmt.Errorf("%w: salt", ErrInvalidUTF8)
+	}
+	return newKey(salt, rand.Reader), nil
+}
+
+func newKey(salt string, r io.Reader) *Key {
+	sum := sha256.Sum256([]byte(salt))
+	block, err := aes.NewCipher(sum[:])
+	if err != nil {
+		panic("envelope: aes with a 32-byte key: " + err.Error()) // unreachable: the key size is fixed
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		panic("envelope: gcm: " + err.Error()) // unreachable: standard nonce and tag sizes
+	}
+	clear(sum[:])
+	return &Key{gcm: gcm, cbc: block, rand: r}
+}
+
+// String implements fmt.Stringer without revealing key material.
+func (k *Key) String() string { return "envelope.Key{[REDACTED]}" }
+
+// GoString implements fmt.GoStringer without revealing key material.
+func (k *Key) GoString() string { return k.String() }
+
+// LogValue implements slog.LogValuer without revealing key material.
+func (k *Key) LogValue() slog.Value { return slog.StringValue("[REDACTED]") }
+
+// Seal encrypts plaintext into a fresh v2 envelope with a random IV.
+//
+// A plaintext that already is envelope-shaped (IsV1 or IsV2) is returned
+// unchanged, as upstream returns it, so Seal is idempotent; the consequence
+// is that a secret which happens to look like an envelope is stored as it
+// is. The empty string is sealed. A plaintext that is not valid UTF-8 fails
+// with ErrInvalidUTF8, since no conforming reader could open it.
+func (k *Key) Seal(plaintext string) (string, error) {
+	if IsV1(plaintext) || IsV2(plaintext) {
+		return plaintext, nil
+	}
+	if !utf8.ValidString(plaintext) {
+		return "", fmt.Errorf("%w: plaintext", ErrInvalidUTF8)
+	}
+	return k.seal(plaintext)
+}
+
+// Open decrypts a v2 or v1 envelope. It fails closed: the error matches
+// ErrNotEnvelope, ErrMalformed or ErrAuthFailed and never contains the
+// value, the plaintext or the salt.
+func (k *Key) Open(value string) (string, error) {
+	if f, ok := parseV2(value); ok {
+		return k.openV2(f)
+	}
+	if f, ok := parseV1(value); ok {
+		return k.openV1(f)
+	}
+	return "", ErrNotEnvelope
+}
+
+// OpenCompat has the fail-open contract of @elizaos/core 2.0.0-alpha.537's
+// decryptStringValue: it returns the plaintext when value opens and value
+// itself, unchanged, on any failure. Prefer Open, which cannot mistake a
+// ciphertext for a plaintext.
+func (k *Key) OpenCompat(value string) string {
+	p, err := k.Open(value)
+	if err != nil {
+		return value
+	}
+	return p
+}
+
+// Migrate rewrites a v1 envelope that opens as a fresh v2 envelope of the
+// same plaintext. v2 envelopes (which are not verified) and values that are
+// not envelopes come back unchanged. A v1 envelope that does not open is an
+// error, never returned as if it were a plaintext.
+func (k *Key) Migrate(value string) (string, error) {
+	if IsV2(value) {
+		return value, nil
+	}
+	f, ok := parseV1(value)
+	if !ok {
+		return value, nil
+	}
+	p, err := k.openV1(f)
+	if err != nil {
+		return "", err
+	}
+	// Sealed unconditionally: a migrated secret that happens to look like an
+	// envelope must not be written back in clear, as Seal would leave it.
+	return k.seal(p)
+}
+
+// seal writes a v2 envelope of p, which must be valid UTF-8.
+func (k *Key) seal(p string) (string, error) {
+	// One buffer holds the IV, then the sealed bytes; the hex text is
+	// written into a second, exactly sized one.
+	n := len(p)
+	buf := make([]byte, ivLenV2, ivLenV2+n+tagLen)
+	if _, err := io.ReadFull(k.rand, buf); err != nil {
+		return "", fmt.Errorf("envelope: reading random iv: %w", err)
+	}
+	sealed := k.gcm.Seal(buf[ivLenV2:], buf[:ivLenV2], []byte(p), aad)
+	out := make([]byte, 0, len(v2Prefix)+2*(ivLenV2+n+tagLen)+3)
+	out = append(out, v2Prefix...)
+	out = appendHex(out, buf[:ivLenV2])
+	out = append(out, ':')
+	out = appendHex(out, sealed[:n])
+	out = append(out, ':')
+	out = appendHex(out, sealed[n:])
+	return string(out), nil
+}

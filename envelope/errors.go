@@ -1,0 +1,10 @@
+package envelope
+
+import "fmt"
+
+// Wrapped forms of ErrMalformed that say which rule failed, without any
+// part of the value.
+var (
+	errMalformedLength = fmt.Errorf("%w: v1 ciphertext is empty or not a multiple of 16 bytes", ErrMalformed)
+	errMalformedUTF8   = fmt.Errorf("%w: decrypted plaintext is not valid utf-8", ErrMalformed)
+)

@@ -1,0 +1,81 @@
+package envelope_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/interopkit/interop/envelope"
+)
+
+func lookup(env map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+}
+
+func TestSaltPolicy(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+		err  error
+	}{
+		{"unset", nil, envelope.DefaultSalt, nil},
+		{"empty is unset", map[string]string{"SECRET_SALT": ""}, envelope.DefaultSalt, nil},
+		{"not trimmed", map[string]string{"SECRET_SALT": " s "}, " s ", nil},
+		{"production default", map[string]string{"NODE_ENV": "production"}, "", envelope.ErrDefaultSaltInProduction},
+		{"production upper", map[string]string{"NODE_ENV": "PRODUCTION", "SECRET_SALT": "secretsalt"}, "", envelope.ErrDefaultSaltInProduction},
+		{"production empty salt", map[string]string{"NODE_ENV": "production", "SECRET_SALT": ""}, "", envelope.ErrDefaultSaltInProduction},
+		{"production padded is not production", map[string]string{"NODE_ENV": " production"}, envelope.DefaultSalt, nil},
+		{"dotted capital I is not production", map[string]string{"NODE_ENV": "PRODUCTİON"}, envelope.DefaultSalt, nil},
+		{"override", map[string]string{"NODE_ENV": "production", "ELIZA_ALLOW_DEFAULT_SECRET_SALT": "TRUE"}, envelope.DefaultSalt, nil},
+		{"override 1 is not true", map[string]string{"NODE_ENV": "production", "ELIZA_ALLOW_DEFAULT_SECRET_SALT": "1"}, "", envelope.ErrDefaultSaltInProduction},
+		{"override padded", map[string]string{"NODE_ENV": "production", "ELIZA_ALLOW_DEFAULT_SECRET_SALT": " true"}, "", envelope.ErrDefaultSaltInProduction},
+		{"production real salt", map[string]string{"NODE_ENV": "production", "SECRET_SALT": "real"}, "real", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := envelope.SaltFromEnv(lookup(tt.env), slog.New(slog.DiscardHandler))
+			if got != tt.want || !errors.Is(err, tt.err) {
+				t.Fatalf("SaltFromEnv = %q, %v; want %q, %v", got, err, tt.want, tt.err)
+			}
+		})
+	}
+}
+
+func TestDefaultSaltWarnsOnce(t *testing.T) {
+	envelope.ResetDefaultSaltWarning()
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, nil))
+	for range 3 {
+		if _, err := envelope.SaltFromEnv(lookup(nil), logger); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := envelope.SaltFromEnv(lookup(map[string]string{"SECRET_SALT": "x"}), logger); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 1 {
+		t.Fatalf("got %d log records, want exactly 1:\n%s", len(lines), buf.String())
+	}
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec["level"] != "WARN" || rec["src"] != "core:settings" || rec["event"] != "core.settings.default_secret_salt" {
+		t.Fatalf("warning record %v lacks level/src/event", rec)
+	}
+	if strings.Contains(buf.String(), envelope.DefaultSalt) {
+		t.Fatal("the warning prints the salt")
+	}
+}
+
+func TestProductionErrorHidesSalt(t *testing.T) {
+	_, err := envelope.SaltFromEnv(lookup(map[string]string{"NODE_ENV": "production"}), slog.New(slog.DiscardHandler))
+	if err == nil || strings.Contains(err.Error(), envelope.DefaultSalt) || !strings.Contains(err.Error(), "ELIZA_ALLOW_DEFAULT_SECRET_SALT") {
+		t.Fatalf("error %v must say how to fix it without printing the salt", err)
+	}
+}

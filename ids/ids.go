@@ -1,0 +1,193 @@
+// Package ids derives the deterministic identifiers of the elizaOS runtime.
+//
+// StringToUUID reproduces upstream stringToUuid byte for byte: the input is
+// escaped as JavaScript's encodeURIComponent would escape it, hashed with
+// SHA-1, and the first 16 bytes of the digest are formatted as a UUID with
+// the RFC 4122 variant bits and a version nibble of 0. It is not UUIDv5: no
+// namespace is involved, and the version nibble is a custom elizaOS marker.
+//
+// The normative description, including every place where this package
+// deliberately differs from the TypeScript, Python and Rust implementations,
+// is spec/ids.md.
+package ids
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxSafeInteger is the largest integer magnitude accepted by IntegerToUUID:
+// 2^53−1, the largest integer every upstream language represents exactly.
+const MaxSafeInteger = 1<<53 - 1
+
+var (
+	// ErrInvalidUTF8 reports text that is not well-formed UTF-8.
+	ErrInvalidUTF8 = errors.New("ids: input is not valid utf-8")
+	// ErrOutOfRange reports an integer outside ±MaxSafeInteger.
+	ErrOutOfRange = errors.New("ids: integer outside ±(2^53-1)")
+	// ErrInvalidType reports a value of a type that has no deterministic id
+	// (booleans, floats, nil and anything that is neither a string nor an integer).
+	ErrInvalidType = errors.New("ids: value must be a string or a safe integer")
+	// ErrInvalidAgentID reports an agent id that is not a UUID.
+	ErrInvalidAgentID = errors.New("ids: agent id is not a uuid")
+)
+
+// StringToUUID returns the deterministic elizaOS id of s.
+//
+// An s that already is a UUID (any case) is returned unchanged. The check is
+// anchored at the very end of s, so a UUID followed by a newline is hashed.
+// It fails only for input that is not valid UTF-8, with an error wrapping
+// ErrInvalidUTF8 that names the byte offset.
+func StringToUUID(s string) (string, error) {
+	if IsUUID(s) {
+		return s, nil
+	}
+	if !utf8.ValidString(s) {
+		return "", invalidUTF8(s)
+	}
+	return hashUUID(s), nil
+}
+
+// IntegerToUUID returns the id of n formatted in base 10. It fails with
+// ErrOutOfRange when |n| exceeds MaxSafeInteger.
+func IntegerToUUID(n int64) (string, error) {
+	if n > MaxSafeInteger || n < -MaxSafeInteger {
+		return "", fmt.Errorf("%w: got %d", ErrOutOfRange, n)
+	}
+	return hashUUID(strconv.FormatInt(n, 10)), nil
+}
+
+// ValueToUUID is the dynamic entry point that mirrors upstream's
+// `string | number` parameter. It accepts a string, any Go integer type and
+// a json.Number written as an integer; floating-point values, booleans, nil
+// and every other type fail with ErrInvalidType.
+func ValueToUUID(v any) (string, error) {
+	switch x := v.(type) {
+	case string:
+		return StringToUUID(x)
+	case int:
+		return IntegerToUUID(int64(x))
+	case int8:
+		return IntegerToUUID(int64(x))
+	case int16:
+		return IntegerToUUID(int64(x))
+	case int32:
+		return IntegerToUUID(int64(x))
+	case int64:
+		return IntegerToUUID(x)
+	case uint:
+		return unsignedToUUID(uint64(x))
+	case uint8:
+		return unsignedToUUID(uint64(x))
+	case uint16:
+		return unsignedToUUID(uint64(x))
+	case uint32:
+		return unsignedToUUID(uint64(x))
+	case uint64:
+		return unsignedToUUID(x)
+	case json.Number:
+		return decimalToUUID(string(x))
+	default:
+		return "", fmt.Errorf("%w: got %s", ErrInvalidType, typeName(v))
+	}
+}
+
+// CreateUniqueUUID returns the id of base scoped to an agent: agentID itself
+// when base equals it exactly, otherwise the id of base + ":" + agentID.
+// agentID must be a UUID (any case); the comparison is case-sensitive, as
+// upstream's is.
+func CreateUniqueUUID(agentID, base string) (string, error) {
+	if !IsUUID(agentID) {
+		return "", ErrInvalidAgentID
+	}
+	if base == agentID {
+		return agentID, nil
+	}
+	if !utf8.ValidString(base) {
+		return "", invalidUTF8(base)
+	}
+	return hashUUID(base + ":" + agentID), nil
+}
+
+// IsUUID reports whether s is exactly 8-4-4-4-12 hexadecimal digits of
+// either case, with nothing before or after. Any version and variant is
+// accepted, as upstream accepts them.
+func IsUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if hexVal[c] > 0x0f {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func unsignedToUUID(n uint64) (string, error) {
+	if n > MaxSafeInteger {
+		return "", fmt.Errorf("%w: got %d", ErrOutOfRange, n)
+	}
+	return IntegerToUUID(int64(n))
+}
+
+// decimalToUUID accepts only integer syntax: a json.Number such as 1.0 or
+// 1e3 is a float in every language that reads it as one, so it is rejected.
+func decimalToUUID(s string) (string, error) {
+	if !isIntegerLiteral(s) {
+		return "", fmt.Errorf("%w: got a non-integer number", ErrInvalidType)
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err == nil {
+		return IntegerToUUID(n)
+	}
+	if errors.Is(err, strconv.ErrRange) {
+		return "", fmt.Errorf("%w: %d-digit integer", ErrOutOfRange, len(s))
+	}
+	return "", fmt.Errorf("%w: got a non-integer number", ErrInvalidType)
+}
+
+// isIntegerLiteral reports whether s is a JSON integer: an optional minus
+// sign, then 0 or a digit string without a leading zero.
+func isIntegerLiteral(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	if s == "" || (s[0] == '0' && len(s) > 1) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func typeName(v any) string {
+	if v == nil {
+		return "nil"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func invalidUTF8(s string) error {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return fmt.Errorf("%w at byte %d", ErrInvalidUTF8, i)
+		}
+		i += size
+	}
+	return ErrInvalidUTF8
+}

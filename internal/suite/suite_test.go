@@ -1,0 +1,84 @@
+package suite
+
+import (
+	"testing"
+
+	"github.com/interopkit/interop/internal/vector"
+	"github.com/interopkit/interop/vectors"
+)
+
+// TestVectors runs the Go reference over every case of every vector file:
+// the table of this test is vectors/.
+func TestVectors(t *testing.T) {
+	files, problems, err := vector.Read(vectors.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("invalid vector file: %s", p)
+	}
+	suites := map[string]int{}
+	for _, f := range files {
+		run, ok := Lookup(f.Suite)
+		if !ok {
+			t.Errorf("%s: suite %q has no Go implementation", f.Path, f.Suite)
+			continue
+		}
+		for i := range f.Cases {
+			c := &f.Cases[i]
+			suites[f.Suite]++
+			t.Run(f.Suite+"/"+c.ID, func(t *testing.T) {
+				got, err := run(c.Input)
+				if err != nil {
+					t.Fatalf("%s: %v", c.Name(f), err)
+				}
+				if !c.Matches(got) {
+					t.Fatalf("%s (%s)\nwant %s\ngot  %s", c.Name(f), c.Description, c.Expected(), got)
+				}
+			})
+		}
+	}
+	// Every suite the Go peer claims must have vectors, or its claim is
+	// never checked.
+	for _, name := range Names() {
+		if suites[name] == 0 {
+			t.Errorf("suite %s has no vector cases", name)
+		}
+	}
+}
+
+func TestBadInputIsAHarnessError(t *testing.T) {
+	for suite, input := range map[string]string{
+		"ids.string_to_uuid":     `{"kind":"string","value":1}`,
+		"ids.create_unique_uuid": `{"agentId":"x"}`,
+		"envelope.open_v2":       `{"salt":"s","value":"v","extra":1}`,
+		"envelope.detect":        `[]`,
+		"salt.policy":            `{"env":{"A":1}}`,
+	} {
+		run, _ := Lookup(suite)
+		if _, err := run([]byte(input)); err == nil {
+			t.Errorf("%s %s: want a harness error", suite, input)
+		}
+	}
+	run, _ := Lookup("ids.string_to_uuid")
+	for _, in := range []string{`{"kind":"float","value":"abc"}`, `{"kind":"bytes","hex":"zz"}`, `{"kind":"utf16","hex":"d80"}`, `{"kind":"what"}`} {
+		if _, err := run([]byte(in)); err == nil {
+			t.Errorf("%s: want a harness error", in)
+		}
+	}
+}
+
+func TestCanonicalV2(t *testing.T) {
+	iv, tag := "000102030405060708090a0b", "000102030405060708090a0b0c0d0e0f"
+	for v, want := range map[string]bool{
+		"v2:" + iv + ":6869:" + tag: true,
+		"v2:" + iv + ":6869:" + "000102030405060708090A0B0C0D0E0F": false,
+		"v2:" + iv + ":68:" + tag:                                  false,
+		"v1:" + iv + ":6869:" + tag:                                false,
+		"v2:" + iv + ":6869:" + tag + ":":                          false,
+	} {
+		if got := CanonicalV2(v, "hi"); got != want {
+			t.Errorf("CanonicalV2(%q) = %v, want %v", v, got, want)
+		}
+	}
+}

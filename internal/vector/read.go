@@ -1,0 +1,229 @@
+package vector
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"github.com/interopkit/interop/schemas"
+)
+
+// MaxFileSize bounds one vector file; a larger one is reported, not read.
+const MaxFileSize = 64 << 20
+
+// Read parses and validates every vector file below the root of fsys
+// (files named <suite>/<name>.json). It returns the files that are valid
+// and one Problem for each rule a file or case breaks; a file with any
+// problem is left out. The error is for failures to read fsys itself.
+func Read(fsys fs.FS) ([]*File, []Problem, error) {
+	paths, err := fs.Glob(fsys, "*/*.json")
+	if err != nil {
+		return nil, nil, fmt.Errorf("vector: listing files: %w", err)
+	}
+	sort.Strings(paths)
+	if len(paths) == 0 {
+		return nil, nil, errors.New("vector: no vector files (<suite>/<name>.json) found")
+	}
+	var (
+		files    []*File
+		problems []Problem
+		seen     = map[string]string{} // case id -> file that has it
+	)
+	for _, p := range paths {
+		f, probs, err := readFile(fsys, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		if f != nil {
+			for _, c := range f.Cases {
+				if other, dup := seen[c.ID]; dup {
+					probs = append(probs, Problem{File: p, Case: c.ID, Msg: "case id already used in " + other})
+					continue
+				}
+				seen[c.ID] = p
+			}
+		}
+		problems = append(problems, probs...)
+		if len(probs) == 0 {
+			files = append(files, f)
+		}
+	}
+	return files, problems, nil
+}
+
+func readFile(fsys fs.FS, p string) (*File, []Problem, error) {
+	info, err := fs.Stat(fsys, p)
+	if err != nil {
+		return nil, nil, fmt.Errorf("vector: %s: %w", p, err)
+	}
+	if info.Size() > MaxFileSize {
+		return nil, []Problem{{File: p, Msg: fmt.Sprintf("file is %d bytes, over the %d-byte limit", info.Size(), MaxFileSize)}}, nil
+	}
+	data, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		return nil, nil, fmt.Errorf("vector: %s: %w", p, err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		return nil, []Problem{{File: p, Msg: "not valid json: " + err.Error()}}, nil
+	}
+	name, _ := schemaName(doc)
+	sch, err := compiled(name)
+	if err != nil {
+		return nil, []Problem{{File: p, At: "/schema", Msg: err.Error()}}, nil
+	}
+	if err := sch.Validate(doc); err != nil {
+		var ve *jsonschema.ValidationError
+		if !errors.As(err, &ve) {
+			return nil, []Problem{{File: p, Msg: err.Error()}}, nil
+		}
+		return nil, schemaProblems(p, ve), nil
+	}
+	var f File
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&f); err != nil {
+		return nil, []Problem{{File: p, Msg: "decoding: " + err.Error()}}, nil
+	}
+	f.Path = p
+	return &f, rules(&f), nil
+}
+
+func schemaName(doc any) (string, bool) {
+	m, ok := doc.(map[string]any)
+	if !ok {
+		return "", false
+	}
+	s, ok := m["schema"].(string)
+	return s, ok
+}
+
+// rules checks what the schemas cannot: the directory names the suite,
+// every flag is explained, and results agree with the expectation given.
+func rules(f *File) []Problem {
+	var probs []Problem
+	if dir := path.Dir(f.Path); dir != f.Suite {
+		probs = append(probs, Problem{File: f.Path, At: "/suite", Msg: fmt.Sprintf("suite %q is in directory %q", f.Suite, dir)})
+	}
+	used := map[string]bool{}
+	for i, c := range f.Cases {
+		for _, fl := range c.Flags {
+			used[fl] = true
+			if _, ok := f.Notes[fl]; !ok {
+				probs = append(probs, Problem{File: f.Path, Case: c.ID, At: fmt.Sprintf("/cases/%d/flags", i), Msg: fmt.Sprintf("flag %q is not explained in notes", fl)})
+			}
+		}
+	}
+	for fl := range f.Notes {
+		if !used[fl] {
+			probs = append(probs, Problem{File: f.Path, At: "/notes/" + fl, Msg: fmt.Sprintf("note %q explains a flag no case uses", fl)})
+		}
+	}
+	sort.Slice(probs, func(i, j int) bool { return probs[i].String() < probs[j].String() })
+	return probs
+}
+
+func schemaProblems(file string, ve *jsonschema.ValidationError) []Problem {
+	var probs []Problem
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			at := "/" + strings.Join(escapeTokens(e.InstanceLocation), "/")
+			probs = append(probs, Problem{File: file, Case: caseAt(e.InstanceLocation), At: at,
+				Msg: fmt.Sprintf("%s (schema rule %s)", e.ErrorKind.LocalizedString(printer), strings.Join(e.ErrorKind.KeywordPath(), "/"))})
+			return
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	return probs
+}
+
+var printer = message.NewPrinter(language.English)
+
+// caseAt names the case index of an instance location, since the id of a
+// case that fails its schema may itself be missing.
+func caseAt(loc []string) string {
+	if len(loc) >= 2 && loc[0] == "cases" {
+		return "index " + loc[1]
+	}
+	return ""
+}
+
+func escapeTokens(toks []string) []string {
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
+	}
+	return out
+}
+
+var (
+	compileOnce sync.Once
+	compiler    *jsonschema.Compiler
+	compileErr  error
+	cacheMu     sync.Mutex
+	cache       = map[string]*jsonschema.Schema{}
+)
+
+// compiled returns the schema a file names, compiled from the embedded
+// schemas, never from the network.
+func compiled(name string) (*jsonschema.Schema, error) {
+	compileOnce.Do(func() {
+		compiler = jsonschema.NewCompiler()
+		compiler.UseLoader(noLoader{})
+		compileErr = fs.WalkDir(schemas.FS, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := fs.ReadFile(schemas.FS, p)
+			if err != nil {
+				return err
+			}
+			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+			if err != nil {
+				return fmt.Errorf("schema %s: %w", p, err)
+			}
+			return compiler.AddResource(schemas.BaseURI+p, doc)
+		})
+	})
+	if compileErr != nil {
+		return nil, fmt.Errorf("vector: loading embedded schemas: %w", compileErr)
+	}
+	if name == "" || !strings.HasPrefix(name, "vectors/") || !strings.HasSuffix(name, ".schema.json") {
+		return nil, fmt.Errorf("field \"schema\" must name a schema as vectors/<suite>.schema.json, got %q", name)
+	}
+	if _, err := fs.Stat(schemas.FS, name); err != nil {
+		return nil, fmt.Errorf("no schema %q in schemas/ (unknown suite?)", name)
+	}
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	if s, ok := cache[name]; ok {
+		return s, nil
+	}
+	s, err := compiler.Compile(schemas.BaseURI + name)
+	if err != nil {
+		return nil, fmt.Errorf("vector: compiling schema %s: %w", name, err)
+	}
+	cache[name] = s
+	return s, nil
+}
+
+// noLoader refuses every external reference: schemas must be embedded.
+type noLoader struct{}
+
+func (noLoader) Load(url string) (any, error) {
+	return nil, fmt.Errorf("schema %s is not embedded; external schemas are not loaded", url)
+}

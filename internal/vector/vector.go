@@ -1,0 +1,156 @@
+// Package vector reads, validates and checks the project's test-vector
+// files (spec/vectors.md): typed files and cases, the tri-state result, and
+// the rules a JSON Schema cannot express.
+package vector
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// Result is a case's expected verdict.
+type Result string
+
+// The three results of spec/vectors.md.
+const (
+	Valid      Result = "valid"
+	Invalid    Result = "invalid"
+	Acceptable Result = "acceptable"
+)
+
+// File is one vector file.
+type File struct {
+	// Path is the file's slash-separated path below the vectors root.
+	Path        string            `json:"-"`
+	Schema      string            `json:"schema"`
+	Suite       string            `json:"suite"`
+	SpecVersion string            `json:"specVersion"`
+	Description string            `json:"description"`
+	Generator   Generator         `json:"generator"`
+	Notes       map[string]string `json:"notes"`
+	Cases       []Case            `json:"cases"`
+}
+
+// Generator names the program that wrote a file and the upstream package
+// it ran.
+type Generator struct {
+	Name     string `json:"name"`
+	Upstream string `json:"upstream"`
+}
+
+// Case is one named test case.
+type Case struct {
+	ID          string                 `json:"id"`
+	Description string                 `json:"description"`
+	Input       json.RawMessage        `json:"input"`
+	Output      json.RawMessage        `json:"output,omitempty"`
+	Error       string                 `json:"error,omitempty"`
+	Result      Result                 `json:"result"`
+	Flags       []string               `json:"flags"`
+	Upstream    map[string]Observation `json:"upstream,omitempty"`
+}
+
+// Observation records what an upstream implementation did on a case where
+// it differs from the spec. It is informational only.
+type Observation struct {
+	Output json.RawMessage `json:"output,omitempty"`
+	Error  string          `json:"error,omitempty"`
+}
+
+// Outcome is what an implementation produced for a case: an output, or an
+// error kind of spec/vectors.md.
+type Outcome struct {
+	Output json.RawMessage `json:"output,omitempty"`
+	Error  string          `json:"error,omitempty"`
+}
+
+// String renders the outcome on one line for reports.
+func (o Outcome) String() string {
+	if o.Error != "" {
+		return "error " + o.Error
+	}
+	return "output " + clip(string(compact(o.Output)))
+}
+
+// clip keeps report lines short when an output is a 100 000-character
+// string.
+func clip(s string) string {
+	const max = 160
+	if len(s) <= max {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d bytes)", s[:max], len(s))
+}
+
+// Expected returns the outcome the spec requires of c.
+func (c *Case) Expected() Outcome { return Outcome{Output: c.Output, Error: c.Error} }
+
+// Name identifies the case in messages: "<file> #<id>".
+func (c *Case) Name(f *File) string { return f.Path + " #" + c.ID }
+
+// Matches reports whether got is the spec's outcome for c: the same error
+// kind, or an output equal as JSON (same types and strings, members in any
+// order).
+func (c *Case) Matches(got Outcome) bool {
+	if c.Error != "" || got.Error != "" {
+		return c.Error == got.Error && got.Output == nil
+	}
+	return JSONEqual(c.Output, got.Output)
+}
+
+// JSONEqual reports whether a and b encode the same JSON value. Numbers are
+// compared by their literal text, which is exact for the integers vectors
+// carry.
+func JSONEqual(a, b json.RawMessage) bool {
+	va, errA := decode(a)
+	vb, errB := decode(b)
+	if errA != nil || errB != nil {
+		return false
+	}
+	return reflect.DeepEqual(va, vb)
+}
+
+func decode(m json.RawMessage) (any, error) {
+	d := json.NewDecoder(bytes.NewReader(m))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, err
+	}
+	if d.More() {
+		return nil, fmt.Errorf("trailing data after json value")
+	}
+	return v, nil
+}
+
+func compact(m json.RawMessage) []byte {
+	var b bytes.Buffer
+	if err := json.Compact(&b, m); err != nil {
+		return m
+	}
+	return b.Bytes()
+}
+
+// Problem is one reason a vector file or case is not valid.
+type Problem struct {
+	File string // path below the vectors root
+	Case string // case id, when the problem is within one case
+	At   string // JSON pointer within the file, when known
+	Msg  string
+}
+
+func (p Problem) String() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Case != "" {
+		b.WriteString(" #" + p.Case)
+	}
+	if p.At != "" {
+		b.WriteString(" at " + p.At)
+	}
+	b.WriteString(": " + p.Msg)
+	return b.String()
+}

@@ -1,0 +1,112 @@
+// Evaluates case definitions: spec value from the reference, observation from
+// upstream, deviation flags checked against the observation.
+import { isDeepStrictEqual } from 'node:util';
+import { NOTES } from './flags.mjs';
+import * as ref from './ref.mjs';
+
+const ID_RE = /^[a-z0-9][a-z0-9._-]*$/;
+const FLAG_RE = /^[a-z0-9][a-z0-9-]*$/;
+
+function fail(id, msg) {
+  throw new Error(`case ${id}: ${msg}`);
+}
+
+const has = (o, k) => o !== null && typeof o === 'object' && Object.prototype.hasOwnProperty.call(o, k);
+const outText = (o) => (has(o, 'output') ? (typeof o.output === 'string' ? o.output : o.output?.plaintext) : undefined);
+
+// Each predicate confirms that an observed deviation is of the declared sort.
+const DEVIATION_CHECKS = {
+  'ts-number-coercion': ({ input, spec, obs }) =>
+    (input.kind === 'integer' || input.kind === 'float') && has(spec, 'error') && has(obs, 'output'),
+  'ts-unvalidated-agent-id': ({ spec, obs }) => spec.error === 'invalid_agent_id' && has(obs, 'output'),
+  'ts-lenient-hex': ({ input }) => ref.lenientDiffersFromStrict(input.value ?? input.plaintext),
+  'ts-v1-utf8-chunking': ({ input, spec, obs }) => {
+    const s = outText(spec);
+    const o = outText(obs);
+    return ref.parseEnvelope(input.value)?.kind === 'v1' && typeof s === 'string' && typeof o === 'string' &&
+      !s.includes('\uFFFD') && o.includes('\uFFFD');
+  },
+  'ts-utf8-lossy': ({ spec, obs }) => spec.error === 'malformed' && typeof outText(obs) === 'string' && outText(obs).includes('\uFFFD'),
+  'ts-bom-stripped': ({ input, spec, obs }) => {
+    if (typeof input.plaintext === 'string') return input.plaintext.includes('\uFEFF') && has(obs, 'error') && /opened its own envelope/.test(obs.error);
+    const s = outText(spec);
+    const o = outText(obs);
+    return typeof s === 'string' && typeof o === 'string' && s.includes('\uFEFF') && o.length < s.length &&
+      s.replace(/\uFEFF/g, '') === o.replace(/\uFEFF/g, '');
+  },
+  'ts-fail-open': ({ spec, obs }) => has(spec, 'error') && obs.failOpen === true,
+  'ts-migrate-no-reseal': ({ spec, obs }) =>
+    spec.output?.status === 'migrated' && ref.parseEnvelope(spec.output.plaintext) !== null &&
+    (has(obs, 'error') || (obs.output?.status === 'migrated' && obs.output.plaintext !== spec.output.plaintext)),
+};
+
+// results: valid / invalid from the spec value; "acceptable" for tolerated deviations.
+const TOLERATED = new Set(['ts-lenient-hex']);
+
+export function evaluateCase(suite, def) {
+  const { id } = def;
+  if (!ID_RE.test(id) || id.length > 128) fail(id, 'bad id');
+  if (typeof def.description !== 'string' || !def.description || /[\r\n]/.test(def.description)) fail(id, 'bad description');
+  const flags = def.flags ?? [];
+  for (const f of flags) {
+    if (!FLAG_RE.test(f)) fail(id, `bad flag ${f}`);
+    if (!NOTES[f]) fail(id, `flag ${f} has no explanation`);
+  }
+  if (new Set(flags).size !== flags.length) fail(id, 'duplicate flag');
+
+  const spec = suite.spec(def.input);
+  if (def.want !== undefined && !isDeepStrictEqual(spec, def.want)) {
+    fail(id, `reference gives ${JSON.stringify(spec).slice(0, 200)}, case definition expects ${JSON.stringify(def.want).slice(0, 200)}`);
+  }
+  const obs = suite.observe(def.input, id);
+  const declared = flags.filter((f) => f.startsWith('ts-'));
+  let deviates = false;
+  if (obs === null) {
+    if (declared.length) fail(id, `declares ${declared} but upstream cannot be observed on this input`);
+  } else {
+    deviates = !suite.agrees(spec, obs);
+  }
+  if (deviates && declared.length === 0) {
+    fail(id, `undeclared deviation: spec ${JSON.stringify(spec).slice(0, 300)}, upstream ${JSON.stringify(obs).slice(0, 300)}`);
+  }
+  if (!deviates && declared.length > 0) {
+    fail(id, `declared ${declared.join(',')} but upstream agrees with the spec (${JSON.stringify(obs).slice(0, 200)})`);
+  }
+  for (const f of declared) {
+    const check = DEVIATION_CHECKS[f];
+    if (!check) fail(id, `no check for deviation flag ${f}`);
+    if (!check({ input: def.input, spec, obs })) fail(id, `observation does not show deviation ${f}: ${JSON.stringify(obs).slice(0, 300)}`);
+  }
+
+  let result = has(spec, 'error') ? 'invalid' : 'valid';
+  if (declared.some((f) => TOLERATED.has(f))) result = 'acceptable';
+
+  const out = { id, description: def.description, input: def.input };
+  if (has(spec, 'error')) out.error = spec.error;
+  else out.output = spec.output;
+  out.result = result;
+  out.flags = flags;
+  if (deviates) out.upstream = { ts: has(obs, 'output') && !obs.failed ? { output: obs.output } : { error: obs.error ?? obs.note } };
+  return { kase: out, deviates, declared };
+}
+
+export function buildFile(suite, file, generator) {
+  const cases = [];
+  const used = new Set();
+  for (const def of file.cases) {
+    const { kase } = evaluateCase(suite, def);
+    cases.push(kase);
+    for (const f of kase.flags) used.add(f);
+  }
+  const notes = {};
+  for (const f of [...used].sort()) notes[f] = NOTES[f];
+  return {
+    schema: `vectors/${suite.name}.schema.json`,
+    suite: suite.name,
+    specVersion: 'v1',
+    description: file.description,
+    generator,
+    notes,
+    cases,
+  };
+}

@@ -1,0 +1,82 @@
+// Explanations for every flag the generator may use. Each file's "notes" holds
+// exactly the flags its cases use.
+export const NOTES = {
+  // ---- deviations (observed, never guessed)
+  'ts-number-coercion':
+    'Deviation, observed: upstream TS stringToUuid accepts a JS number, formats it with Number.prototype.toString (exponent form, rounding above 2^53, "NaN", "Infinity", -0 as "0") and hashes the text; the spec rejects floats with invalid_type and integers outside +/-(2^53-1) with out_of_range.',
+  'ts-unvalidated-agent-id':
+    'Deviation, observed: upstream TS createUniqueUuid does not check that the agent id is a UUID; it returns the agent id when base equals it and otherwise hashes base + ":" + agentId. The spec fails with invalid_agent_id.',
+  'ts-lenient-hex':
+    'Deviation, observed (tolerated, result "acceptable"): upstream TS reads hex fields leniently: it deletes every non-hex character, drops a trailing odd nibble, and does not look at the v1 ciphertext field when deciding whether a value is an envelope. Values the spec does not consider envelopes are therefore detected, opened, kept unsealed or migrated by TS. The expected value is the strict spec behaviour.',
+  'ts-v1-utf8-chunking':
+    'Deviation, observed: upstream TS decodes the v1 plaintext as UTF-8 in two separate pieces (all blocks but the last, then the last block), so a multi-byte character that straddles the start of the final 16-byte block comes out as U+FFFD replacement characters. The spec decodes the whole plaintext at once.',
+  'ts-utf8-lossy':
+    'Deviation, observed: the decrypted bytes are not valid UTF-8; the spec fails with malformed, upstream TS decodes them with U+FFFD replacement characters and returns (or migrates) that text.',
+  'ts-bom-stripped':
+    'Deviation, observed: upstream TS decodes decrypted bytes with a default TextDecoder, which drops a byte order mark (U+FEFF) at the start of each decoded piece: at the start of a v2 plaintext, and at the start of the whole v1 plaintext or of its separately decoded final block. The spec keeps every byte of the plaintext.',
+  'ts-fail-open':
+    'Deviation, observed: upstream TS migrateEncryptedStringValue returns the v1 value unchanged (after logging "Decryption failed") when it does not open; the spec fails with the Open error instead.',
+  'ts-migrate-no-reseal':
+    'Deviation, observed: the v1 plaintext is itself envelope-shaped, so upstream TS migration hands it to encryptStringValue, which returns it as is; the result is the old plaintext, not a fresh v2 envelope of it. The spec requires a fresh canonical v2 envelope that opens to the v1 plaintext.',
+
+  // ---- categories
+  canonical: 'One of the five canonical vectors shared by the upstream TS, Python and Rust tests.',
+  ascii: 'The input text (or plaintext) is ASCII.',
+  empty: 'An empty string: the input, the plaintext, a field of the envelope or an environment value.',
+  unreserved: 'Exercises characters left unescaped by the escaping step (A-Z a-z 0-9 - _ . ! ~ * \' ( )).',
+  reserved: 'Exercises ASCII characters that the escaping step percent-encodes (URI reserved and other punctuation).',
+  whitespace: 'Input contains or consists of whitespace (space, tab, newline, CR, NBSP, ...).',
+  'control-chars': 'Input contains C0 control characters (U+0000..U+001F) or DEL (U+007F).',
+  'unicode-nfc': 'Non-ASCII text in Unicode normalisation form C (precomposed).',
+  'unicode-nfd': 'Non-ASCII text in Unicode normalisation form D (decomposed); no normalisation is applied, so it differs from the NFC spelling.',
+  combining: 'Input contains combining marks.',
+  emoji: 'Input contains emoji, including ZWJ sequences, skin-tone modifiers, keycaps or regional-indicator flags.',
+  cjk: 'Input contains CJK (Chinese, Japanese or Korean) text.',
+  rtl: 'Input contains right-to-left script (Arabic, Hebrew).',
+  astral: 'Input contains characters outside the BMP (4-byte UTF-8, surrogate pairs in UTF-16).',
+  special: 'Input contains special code points: BOM U+FEFF, zero-width characters, private use, noncharacters, U+FFFD, U+2028, U+10FFFF.',
+  long: 'A long input (kilobytes or more).',
+  'uuid-shaped': 'Input is, or nearly is, a UUID; tests the passthrough rule and its exact anchoring and case handling.',
+  'url-like': 'Input looks like a URL or contains colons, which matter to the envelope field split.',
+  json: 'Input is JSON text.',
+  integer: 'Integer input (kind "integer"): a base-10 integer given as a string.',
+  'unsafe-integer': 'An integer outside +/-(2^53-1), which is rejected with out_of_range.',
+  float: 'Floating-point input (kind "float"), always rejected with invalid_type.',
+  boolean: 'Boolean input, rejected with invalid_type.',
+  null: 'Null input, rejected with invalid_type.',
+  bytes: 'Raw bytes input (kind "bytes").',
+  utf16: 'UTF-16 code units input (kind "utf16").',
+  'invalid-utf8': 'Bytes that are not valid UTF-8 (stray continuation, overlong form, encoded surrogate, above U+10FFFF, truncated sequence).',
+  'lone-surrogate': 'UTF-16 with an unpaired or reversed surrogate.',
+  'agent-id-invalid': 'The agent id is not a UUID.',
+  'agent-id-case': 'The agent id uses upper or mixed case letters; any case is accepted and preserved.',
+  'base-equals-agent': 'base is compared with the agent id (exact, case-sensitive equality decides the shortcut).',
+  'upstream-fixture': 'The fixture envelope from the upstream TS test-suite (GENUINE_V1_CIPHERTEXT).',
+  'salt-default': 'The default salt "secretsalt" is in use (for salt.policy: SECRET_SALT is explicitly set to it).',
+  'salt-empty': 'The empty string is used as the salt (key = SHA-256 of zero bytes).',
+  'salt-unicode': 'The salt contains non-ASCII characters.',
+  'salt-whitespace': 'The salt is or contains whitespace; it is used exactly as given.',
+  'salt-long': 'A long salt.',
+  'upper-hex': 'The envelope hex fields are upper or mixed case, which strict detection accepts.',
+  'envelope-shaped': 'The value or plaintext is itself shaped like an envelope.',
+  'block-boundary': 'Plaintext length is at or next to a 16-byte AES block boundary.',
+  'multibyte-straddle': 'A multi-byte UTF-8 character straddles a 16-byte block boundary of the v1 plaintext.',
+  tampered: 'A bit of the IV, ciphertext or tag has been flipped.',
+  'wrong-salt': 'Opened under a salt other than the one used to seal.',
+  truncated: 'A field (or the whole value) has been shortened.',
+  'field-count': 'The value has too many or too few ":"-separated fields.',
+  'bad-prefix': 'The v2 prefix is not exactly "v2".',
+  'bad-length': 'The IV or tag decodes to the wrong number of bytes.',
+  'non-hex': 'A field contains characters that are not hex digits, or an odd number of hex digits.',
+  'padding-error': 'The v1 plaintext ends in invalid PKCS#7 padding.',
+  'ciphertext-length': 'The v1 ciphertext is empty or not a whole number of 16-byte blocks.',
+  'plain-text': 'An ordinary, non-envelope string.',
+  v1: 'A legacy v1 (AES-256-CBC) envelope or a v1-shaped value. Real v1 envelopes are built with node:crypto createCipheriv and a fixed IV, exactly as the historical upstream writer did (upstream 2.0.0-alpha.537 has no v1 writer).',
+  v2: 'A v2 (AES-256-GCM) envelope or a v2-shaped value. Real v2 envelopes are written by upstream encryptStringValue with the seeded IV source (and checked byte for byte against the reference writer), unless flagged built-by-reference.',
+  'built-by-reference': 'The envelope was built with node:crypto by the generator (upstream cannot write it, e.g. an envelope-shaped or non-UTF-8 plaintext, or a chosen IV).',
+  'salt-unset': 'SECRET_SALT is absent or empty, so the default salt applies.',
+  'salt-explicit': 'SECRET_SALT is set to a non-empty value.',
+  production: 'NODE_ENV selects production (compared lower-cased, not trimmed).',
+  'not-production': 'NODE_ENV is absent or does not equal "production" after lower-casing (no trimming).',
+  override: 'ELIZA_ALLOW_DEFAULT_SECRET_SALT is set (compared lower-cased to "true", not trimmed).',
+};
