@@ -71,7 +71,7 @@ func TestBadInputIsAHarnessError(t *testing.T) {
 func TestCanonicalV2(t *testing.T) {
 	iv, tag := "000102030405060708090a0b", "000102030405060708090a0b0c0d0e0f"
 	for v, want := range map[string]bool{
-		"v2:" + iv + ":6869:" + tag: true,
+		"v2:" + iv + ":6869:" + tag:                                true,
 		"v2:" + iv + ":6869:" + "000102030405060708090A0B0C0D0E0F": false,
 		"v2:" + iv + ":68:" + tag:                                  false,
 		"v1:" + iv + ":6869:" + tag:                                false,
