@@ -27,7 +27,7 @@ parity: build
 	./$(BIN) vectors validate vectors
 	./$(BIN) vectors check vectors
 
-test: lint test-go vectors-check
+test: lint vectors-check test-go
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

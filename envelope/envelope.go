@@ -35,7 +35,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"unicode/utf8"
+	"unsafe"
+
+	"github.com/interopkit/interop/internal/hexcodec"
 )
 
 const (
@@ -158,6 +162,9 @@ func (k *Key) Migrate(value string) (string, error) {
 		return value, nil
 	}
 	p, err := k.openV1(f)
+	if errors.Is(err, ErrNotEnvelope) { // the ciphertext field is not hex
+		return value, nil
+	}
 	if err != nil {
 		return "", err
 	}
@@ -166,22 +173,36 @@ func (k *Key) Migrate(value string) (string, error) {
 	return k.seal(p)
 }
 
-// seal writes a v2 envelope of p, which must be valid UTF-8.
+// scratch holds the binary IV‖ciphertext‖tag of seal between encryption
+// and hex encoding. None of it is secret, so buffers are reused as they are.
+var scratch sync.Pool
+
+// seal writes a v2 envelope of p, which must be valid UTF-8: the IV, the
+// ciphertext and the tag are sealed into one scratch buffer, then
+// hex-encoded straight into the exactly sized text.
 func (k *Key) seal(p string) (string, error) {
-	// One buffer holds the IV, then the sealed bytes; the hex text is
-	// written into a second, exactly sized one.
 	n := len(p)
-	buf := make([]byte, ivLenV2, ivLenV2+n+tagLen)
+	bp, _ := scratch.Get().(*[]byte)
+	if bp == nil || cap(*bp) < ivLenV2+n+tagLen {
+		b := make([]byte, 0, ivLenV2+n+tagLen)
+		bp = &b
+	}
+	defer scratch.Put(bp)
+	buf := (*bp)[:ivLenV2]
 	if _, err := io.ReadFull(k.rand, buf); err != nil {
 		return "", fmt.Errorf("envelope: reading random iv: %w", err)
 	}
-	sealed := k.gcm.Seal(buf[ivLenV2:], buf[:ivLenV2], []byte(p), aad)
-	out := make([]byte, 0, len(v2Prefix)+2*(ivLenV2+n+tagLen)+3)
-	out = append(out, v2Prefix...)
-	out = appendHex(out, buf[:ivLenV2])
-	out = append(out, ':')
-	out = appendHex(out, sealed[:n])
-	out = append(out, ':')
-	out = appendHex(out, sealed[n:])
-	return string(out), nil
+	sealed := k.gcm.Seal(buf[ivLenV2:ivLenV2], buf[:ivLenV2], unsafe.Slice(unsafe.StringData(p), n), aad)
+	out := make([]byte, len(v2Prefix)+2*(ivLenV2+n+tagLen)+2)
+	w := copy(out, v2Prefix)
+	hexcodec.Encode(out[w:], buf[:ivLenV2])
+	w += 2 * ivLenV2
+	out[w] = ':'
+	w++
+	hexcodec.Encode(out[w:], sealed[:n])
+	w += 2 * n
+	out[w] = ':'
+	w++
+	hexcodec.Encode(out[w:], sealed[n:])
+	return ownedString(out), nil
 }

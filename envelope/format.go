@@ -3,9 +3,11 @@ package envelope
 import (
 	"crypto/cipher"
 	"crypto/subtle"
-	"encoding/hex"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
+
+	"github.com/interopkit/interop/internal/hexcodec"
 )
 
 // v2Fields and v1Fields hold the hex fields of a parsed envelope. They are
@@ -18,18 +20,20 @@ type v1Fields struct{ iv, ct string }
 // 12-byte IV, a ciphertext of any length and a 16-byte tag, each written as
 // pairs of hexadecimal digits of either case. The ciphertext is not opened.
 func IsV2(value string) bool {
-	_, ok := parseV2(value)
-	return ok
+	f, ok := parseV2(value)
+	return ok && hexcodec.Valid(f.ct)
 }
 
 // IsV1 reports whether value is a legacy v1 envelope under strict
 // detection: exactly two colon-separated fields, a 16-byte IV and a
 // ciphertext of any length, both pairs of hexadecimal digits.
 func IsV1(value string) bool {
-	_, ok := parseV1(value)
-	return ok
+	f, ok := parseV1(value)
+	return ok && hexcodec.Valid(f.ct)
 }
 
+// parseV2 checks the v2 layout and every field but the ciphertext, which
+// the caller validates: Open decodes it in the same pass, IsV2 checks it.
 func parseV2(value string) (v2Fields, bool) {
 	rest, ok := strings.CutPrefix(value, v2Prefix)
 	if !ok {
@@ -39,71 +43,67 @@ func parseV2(value string) (v2Fields, bool) {
 	if !ok || len(iv) != 2*ivLenV2 || !isHex(iv) {
 		return v2Fields{}, false
 	}
-	ct, tag, ok := strings.Cut(rest, ":")
-	if !ok || len(tag) != 2*tagLen || !isHex(tag) || !isHex(ct) {
+	i := strings.LastIndexByte(rest, ':')
+	if i < 0 {
 		return v2Fields{}, false
 	}
-	// isHex rejects ':', so no fifth field can hide in ct or tag.
+	// Hex has no ':', so a fifth field would make ct fail validation.
+	ct, tag := rest[:i], rest[i+1:]
+	if len(tag) != 2*tagLen || !isHex(tag) {
+		return v2Fields{}, false
+	}
 	return v2Fields{iv: iv, ct: ct, tag: tag}, true
 }
 
+// parseV1 checks the v1 layout and the IV; as with parseV2, the
+// ciphertext is the caller's to validate.
 func parseV1(value string) (v1Fields, bool) {
-	iv, ct, ok := strings.Cut(value, ":")
-	if !ok || len(iv) != 2*ivLenV1 || !isHex(iv) || !isHex(ct) {
+	// The IV has a fixed length, so the first ':' must follow it; looking
+	// there instead of searching keeps Seal of a long plaintext O(1) here.
+	const n = 2 * ivLenV1
+	if len(value) <= n || value[n] != ':' || !isHex(value[:n]) {
 		return v1Fields{}, false
 	}
-	return v1Fields{iv: iv, ct: ct}, true
+	return v1Fields{iv: value[:n], ct: value[n+1:]}, true
 }
 
 // isHex reports whether s is an even number of [0-9a-fA-F] characters.
-func isHex(s string) bool {
-	if len(s)%2 != 0 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return false
-		}
-	}
-	return true
-}
+func isHex(s string) bool { return hexcodec.Valid(s) }
 
-// appendHex appends the lower-case hex form of b.
-func appendHex(dst, b []byte) []byte { return hex.AppendEncode(dst, b) }
-
-// decodeHex decodes a field already checked by isHex.
-func decodeHex(dst []byte, s string) {
-	// Cannot fail: the field was validated by isHex and dst is sized for it.
-	_, _ = hex.Decode(dst, []byte(s))
-}
-
+// openV2 decodes and validates the ciphertext in one pass (a ciphertext
+// that is not hex means the value was not an envelope), then opens it in
+// place.
 func (k *Key) openV2(f v2Fields) (string, error) {
+	// One buffer: ciphertext‖tag, opened in place, then the IV.
 	n := len(f.ct) / 2
-	var iv [ivLenV2]byte
-	decodeHex(iv[:], f.iv)
-	buf := make([]byte, n+tagLen)
-	decodeHex(buf[:n], f.ct)
-	decodeHex(buf[n:], f.tag)
-	pt, err := k.gcm.Open(buf[:0], iv[:], buf, aad)
+	buf := make([]byte, n+tagLen+ivLenV2)
+	if !hexcodec.Decode(buf[:n], f.ct) {
+		return "", ErrNotEnvelope
+	}
+	hexcodec.Decode(buf[n:n+tagLen], f.tag) // validated by parseV2
+	hexcodec.Decode(buf[n+tagLen:], f.iv)   // validated by parseV2
+	pt, err := k.gcm.Open(buf[:0], buf[n+tagLen:], buf[:n+tagLen], aad)
 	if err != nil {
 		return "", ErrAuthFailed
 	}
 	if !utf8.Valid(pt) {
+		clear(buf)
 		return "", errMalformedUTF8
 	}
-	return string(pt), nil
+	return ownedString(pt), nil
 }
 
 func (k *Key) openV1(f v1Fields) (string, error) {
 	n := len(f.ct) / 2
+	buf := make([]byte, n)
+	if !hexcodec.Decode(buf, f.ct) {
+		return "", ErrNotEnvelope
+	}
 	if n == 0 || n%ivLenV1 != 0 {
 		return "", errMalformedLength
 	}
 	var iv [ivLenV1]byte
-	decodeHex(iv[:], f.iv)
-	buf := make([]byte, n)
-	decodeHex(buf, f.ct)
+	hexcodec.Decode(iv[:], f.iv) // validated by parseV1
 	cipher.NewCBCDecrypter(k.cbc, iv[:]).CryptBlocks(buf, buf)
 	pad, ok := unpad(buf)
 	if !ok {
@@ -117,7 +117,17 @@ func (k *Key) openV1(f v1Fields) (string, error) {
 		clear(buf)
 		return "", errMalformedUTF8
 	}
-	return string(pt), nil
+	return ownedString(pt), nil
+}
+
+// ownedString returns b as a string without copying it. b must be a
+// buffer this package allocated and never touches again, which holds for
+// every caller: the plaintext buffers of Open and the text buffer of Seal.
+func ownedString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 // unpad checks PKCS#7 padding in time independent of the padding bytes.
