@@ -65,10 +65,14 @@ var (
 	ErrAuthFailed = errors.New("envelope: authentication failed")
 	// ErrInvalidUTF8 reports a plaintext or salt that is not valid UTF-8.
 	ErrInvalidUTF8 = errors.New("envelope: text is not valid utf-8")
+	// ErrNoKey reports a method called on a nil or zero Key; keys come
+	// from NewKey.
+	ErrNoKey = errors.New("envelope: key is not initialised (use NewKey)")
 )
 
-// Key is the key derived from one salt. It is safe for concurrent use. Its
-// formatted and logged forms never show the key or the salt.
+// Key is the key derived from one salt, made by NewKey. It is safe for
+// concurrent use. Its formatted and logged forms never show the key or the
+// salt. Methods of a nil or zero Key fail with ErrNoKey.
 type Key struct {
 	gcm  cipher.AEAD
 	cbc  cipher.Block
@@ -98,6 +102,8 @@ func newKey(salt string, r io.Reader) *Key {
 	return &Key{gcm: gcm, cbc: block, rand: r}
 }
 
+func (k *Key) ok() bool { return k != nil && k.gcm != nil }
+
 // String implements fmt.Stringer without revealing key material.
 func (k *Key) String() string { return "envelope.Key{[REDACTED]}" }
 
@@ -115,11 +121,14 @@ func (k *Key) LogValue() slog.Value { return slog.StringValue("[REDACTED]") }
 // is. The empty string is sealed. A plaintext that is not valid UTF-8 fails
 // with ErrInvalidUTF8, since no conforming reader could open it.
 func (k *Key) Seal(plaintext string) (string, error) {
-	if IsV1(plaintext) || IsV2(plaintext) {
-		return plaintext, nil
+	if !k.ok() {
+		return "", ErrNoKey
 	}
 	if !utf8.ValidString(plaintext) {
 		return "", fmt.Errorf("%w: plaintext", ErrInvalidUTF8)
+	}
+	if IsV1(plaintext) || IsV2(plaintext) {
+		return plaintext, nil
 	}
 	return k.seal(plaintext)
 }
@@ -128,6 +137,9 @@ func (k *Key) Seal(plaintext string) (string, error) {
 // ErrNotEnvelope, ErrMalformed or ErrAuthFailed and never contains the
 // value, the plaintext or the salt.
 func (k *Key) Open(value string) (string, error) {
+	if !k.ok() {
+		return "", ErrNoKey
+	}
 	if f, ok := parseV2(value); ok {
 		return k.openV2(f)
 	}
@@ -154,6 +166,9 @@ func (k *Key) OpenCompat(value string) string {
 // not envelopes come back unchanged. A v1 envelope that does not open is an
 // error, never returned as if it were a plaintext.
 func (k *Key) Migrate(value string) (string, error) {
+	if !k.ok() {
+		return "", ErrNoKey
+	}
 	if IsV2(value) {
 		return value, nil
 	}

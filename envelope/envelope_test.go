@@ -287,3 +287,23 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestZeroKey(t *testing.T) {
+	for _, k := range []*envelope.Key{nil, new(envelope.Key)} {
+		if _, err := k.Seal("x"); !errors.Is(err, envelope.ErrNoKey) {
+			t.Errorf("Seal: %v", err)
+		}
+		if _, err := k.Open("x"); !errors.Is(err, envelope.ErrNoKey) {
+			t.Errorf("Open: %v", err)
+		}
+		if _, err := k.Migrate("x"); !errors.Is(err, envelope.ErrNoKey) {
+			t.Errorf("Migrate: %v", err)
+		}
+		if _, err := k.SealMap(map[string]any{}); !errors.Is(err, envelope.ErrNoKey) {
+			t.Errorf("SealMap: %v", err)
+		}
+		if got := k.OpenCompat("v"); got != "v" {
+			t.Errorf("OpenCompat = %q", got)
+		}
+	}
+}

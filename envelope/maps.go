@@ -28,6 +28,9 @@ func (k *Key) OpenMap(m map[string]any) (map[string]any, error) {
 }
 
 func (k *Key) mapStrings(m map[string]any, f func(string) (string, error)) (map[string]any, error) {
+	if !k.ok() {
+		return nil, ErrNoKey
+	}
 	if m == nil {
 		return nil, nil
 	}

@@ -12,7 +12,9 @@ import (
 const DefaultSalt = "secretsalt"
 
 // ErrDefaultSaltInProduction reports that NODE_ENV is production and the
-// salt in force is DefaultSalt, without the explicit override.
+// salt in force is DefaultSalt, without the explicit override. Its text
+// follows upstream's on purpose, so that the same grep finds it in logs of
+// every implementation.
 var ErrDefaultSaltInProduction = errors.New("envelope: SECRET_SALT must be set to a non-default value in production (set ELIZA_ALLOW_DEFAULT_SECRET_SALT=true to override, not recommended)")
 
 // Log attributes of the default-salt warning, shared with upstream TS.

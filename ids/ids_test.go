@@ -135,9 +135,10 @@ func TestIntegers(t *testing.T) {
 			}
 		}
 	}
-	for _, v := range []any{int8(-5), int16(300), int32(-70000), uint(7), uint8(8), uint16(9), uint32(10), uint64(11)} {
-		if _, err := ValueToUUID(v); err != nil {
-			t.Errorf("ValueToUUID(%T %v): %v", v, v, err)
+	for v, text := range map[any]string{int8(-5): "-5", int16(300): "300", int32(-70000): "-70000", uint(7): "7", uint8(8): "8", uint16(9): "9", uint32(10): "10", uint64(11): "11"} {
+		want, _ := StringToUUID(text)
+		if got, err := ValueToUUID(v); err != nil || got != want {
+			t.Errorf("ValueToUUID(%T %v) = %q, %v; want the id of %q", v, v, got, err, text)
 		}
 	}
 }

@@ -64,6 +64,36 @@ Exit codes: 0 success, 1 failure or finding, 2 usage error.
 `
 
 func run(args []string, e *env) int {
+	out := &errWriter{w: e.stdout}
+	e2 := *e
+	e2.stdout = out
+	code := dispatch(args, &e2)
+	if out.err != nil && code == exitOK {
+		fmt.Fprintf(e.stderr, "interop: writing output: %v\n", out.err)
+		return exitFailure
+	}
+	return code
+}
+
+// errWriter remembers the first write error, so that output lost to a full
+// disk or a closed pipe is a failure, not a silent success.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (w *errWriter) Write(p []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	n, err := w.w.Write(p)
+	if err != nil {
+		w.err = err
+	}
+	return n, err
+}
+
+func dispatch(args []string, e *env) int {
 	if len(args) == 0 {
 		fmt.Fprint(e.stderr, usage)
 		return exitUsage
@@ -83,39 +113,55 @@ func run(args []string, e *env) int {
 	return exitUsage
 }
 
-// newFlags returns a flag set that prints help text to stdout on --help and
-// reports parse errors for the caller to turn into exit code 2.
-func newFlags(name, help string, e *env) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), strings.TrimLeft(help, "\n"))
-		if hasFlags(fs) {
-			fmt.Fprintln(fs.Output(), "\nFlags:")
-			fs.PrintDefaults()
-		}
-	}
-	return fs
+// flags is a command's flag set and help text. The flag package's own
+// output is discarded: parse prints help once, to stdout, and errors as one
+// line that never repeats the offending argument (it may be a secret given
+// where a flag was expected).
+type flags struct {
+	*flag.FlagSet
+	help string
 }
 
-func hasFlags(fs *flag.FlagSet) bool {
+func newFlags(name, help string) *flags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {} // called by the flag package on every error
+	return &flags{fs, help}
+}
+
+func (f *flags) printHelp(w io.Writer) {
+	fmt.Fprint(w, strings.TrimLeft(f.help, "\n"))
 	n := 0
-	fs.VisitAll(func(*flag.Flag) { n++ })
-	return n > 0
+	f.VisitAll(func(*flag.Flag) { n++ })
+	if n > 0 {
+		fmt.Fprintln(w, "\nFlags:")
+		f.SetOutput(w)
+		f.PrintDefaults()
+		f.SetOutput(io.Discard)
+	}
 }
 
 // parse parses flags; done reports that the command must return code now
 // (help printed, or a usage error).
-func parse(fs *flag.FlagSet, args []string, e *env) (code int, done bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(e.stdout)
-			fs.Usage()
-			return exitOK, true
-		}
-		return exitUsage, true
+func (f *flags) parse(args []string, e *env) (code int, done bool) {
+	err := f.Parse(args)
+	switch {
+	case err == nil:
+		return 0, false
+	case errors.Is(err, flag.ErrHelp):
+		f.printHelp(e.stdout)
+		return exitOK, true
 	}
-	return 0, false
+	// The flag package's messages quote the argument; say what kind of
+	// mistake it was instead.
+	what := "invalid flag or flag value"
+	if strings.HasPrefix(err.Error(), "flag provided but not defined") {
+		what = "unknown flag (put \"--\" before a value that starts with \"-\")"
+	} else if strings.HasPrefix(err.Error(), "flag needs an argument") {
+		what = "a flag is missing its value"
+	}
+	fmt.Fprintf(e.stderr, "interop %s: %s; see \"interop %s --help\"\n", f.Name(), what, f.Name())
+	return exitUsage, true
 }
 
 // readAll reads all of standard input, exactly, up to maxInput bytes.

@@ -111,8 +111,8 @@ func TestEnvelope(t *testing.T) {
 func TestHelp(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"uuid", "--help"}, {"envelope", "--help"}, {"envelope", "decrypt", "--help"}, {"vectors", "--help"}, {"vectors", "check", "-h"}} {
 		r := runCLI(t, "", nil, args...)
-		if r.code != 0 || !strings.Contains(r.stdout, "Usage") {
-			t.Errorf("%v: %+v", args, r)
+		if r.code != 0 || strings.Count(r.stdout, "Usage") != 1 || r.stderr != "" {
+			t.Errorf("%v: help must be printed once, to stdout: %+v", args, r)
 		}
 	}
 	if r := runCLI(t, "", nil); r.code != 2 {
@@ -189,5 +189,51 @@ func TestBinary(t *testing.T) {
 	}
 	if err := exec.Command(bin, "frobnicate").Run(); !errors.As(err, &exitErr) || exitErr.ExitCode() != 2 {
 		t.Fatalf("unknown command: %v", err)
+	}
+}
+
+// TestUsageErrorsDoNotEchoArguments: a secret given where a flag was
+// expected must not come back in the error.
+func TestUsageErrorsDoNotEchoArguments(t *testing.T) {
+	env := map[string]string{"SECRET_SALT": "s"}
+	for _, args := range [][]string{
+		{"envelope", "encrypt", "-sk-live-SECRET123"},
+		{"envelope", "decrypt", "--compat=sk-live-SECRET123"},
+		{"envelope", "decrypt", "--sk-live-SECRET123=x"},
+	} {
+		r := runCLI(t, "", env, args...)
+		if r.code != 2 || strings.Contains(r.stderr+r.stdout, "SECRET123") || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("%v: %+v", args, r)
+		}
+	}
+	r := runCLI(t, "", env, "envelope", "encrypt", "--", "-sk-live-SECRET123")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "v2:") {
+		t.Errorf(`"--" must make a dash-led value a value: %+v`, r)
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+func TestWriteErrorsFail(t *testing.T) {
+	for _, args := range [][]string{{"uuid", "x"}, {"vectors", "check"}, {"envelope", "encrypt", "x"}} {
+		var errb bytes.Buffer
+		code := run(args, &env{stdin: strings.NewReader(""), stdout: failingWriter{}, stderr: &errb,
+			lookup: func(k string) (string, bool) { return map[string]string{"SECRET_SALT": "s"}[k], k == "SECRET_SALT" }})
+		if code != 1 || !strings.Contains(errb.String(), "writing output") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errb.String())
+		}
+	}
+}
+
+func TestDefaultSaltWarningIsOneStructuredLine(t *testing.T) {
+	r := runCLI(t, "", map[string]string{}, "envelope", "decrypt", "not-an-envelope")
+	lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+	if r.code != 1 || len(lines) > 2 || !strings.Contains(r.stderr, "interop: envelope decrypt: envelope: value is not an encrypted envelope") {
+		t.Fatalf("%+v", r)
+	}
+	if len(lines) == 2 && (!strings.Contains(lines[0], "event=core.settings.default_secret_salt") || strings.Contains(lines[0], "time=")) {
+		t.Fatalf("warning line %q", lines[0])
 	}
 }

@@ -19,9 +19,9 @@ createUniqueUuid(agent, STRING) instead. Flags come before the strings; use
 `
 
 func runUUID(args []string, e *env) int {
-	fs := newFlags("uuid", uuidHelp, e)
+	fs := newFlags("uuid", uuidHelp)
 	agent := fs.String("agent", "", "agent `UUID`: print createUniqueUuid(agent, STRING)")
-	if code, done := parse(fs, args, e); done {
+	if code, done := fs.parse(args, e); done {
 		return code
 	}
 	inputs := fs.Args()

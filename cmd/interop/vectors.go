@@ -36,16 +36,16 @@ func runVectors(args []string, e *env) int {
 	default:
 		return usagef(e, "vectors: unknown operation %q (want validate or check)", op)
 	}
-	flags := newFlags("vectors "+op, vectorsHelp, e)
-	if code, done := parse(flags, args[1:], e); done {
+	cmd := newFlags("vectors "+op, vectorsHelp)
+	if code, done := cmd.parse(args[1:], e); done {
 		return code
 	}
-	if flags.NArg() > 1 {
-		return usagef(e, "vectors %s: want at most one DIR, got %d arguments", op, flags.NArg())
+	if cmd.NArg() > 1 {
+		return usagef(e, "vectors %s: want at most one DIR, got %d arguments", op, cmd.NArg())
 	}
 	var fsys fs.FS = vectors.FS
-	if flags.NArg() == 1 {
-		dir := flags.Arg(0)
+	if cmd.NArg() == 1 {
+		dir := cmd.Arg(0)
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 			return usagef(e, "vectors %s: %s is not a directory", op, dir)
 		}

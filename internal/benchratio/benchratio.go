@@ -4,7 +4,6 @@
 package benchratio
 
 import (
-	"sync"
 	"testing"
 	"time"
 )
@@ -13,29 +12,20 @@ import (
 // on a small, noisy machine.
 const minBaseline = 200 * time.Millisecond
 
-var (
-	mu        sync.Mutex
-	baselines = map[string]float64{} // benchmark name -> ns/op
-)
-
-// Report times baseline once per benchmark name (b.Name()) and reports the
-// metric "x-raw-speed": the baseline's time per operation divided by this
-// benchmark's. 1.0 means as fast as the raw baseline; a target of "≥ 0.7×"
-// means the metric must be at least 0.7. baseline(n) must run n operations.
-// Call Report after the timed loop.
+// Report times baseline right after the benchmark's own loop and reports
+// the metric "x-raw-speed": the baseline's time per operation divided by
+// this benchmark's. 1.0 means as fast as the raw baseline; a target of
+// "≥ 0.7×" means the metric must be at least 0.7. baseline(n) must run n
+// operations. Call Report once, after a b.Loop loop (which runs the
+// benchmark function once per -count), so that every run is compared with
+// a baseline measured next to it.
 func Report(b *testing.B, baseline func(n int)) {
 	b.Helper()
 	b.StopTimer()
 	if b.N == 0 {
 		return
 	}
-	mu.Lock()
-	raw, ok := baselines[b.Name()]
-	if !ok {
-		raw = measure(baseline)
-		baselines[b.Name()] = raw
-	}
-	mu.Unlock()
+	raw := measure(baseline)
 	ours := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 	if ours > 0 {
 		b.ReportMetric(raw/ours, "x-raw-speed")

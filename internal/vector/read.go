@@ -224,6 +224,7 @@ func compiled(name string) (*jsonschema.Schema, error) {
 // noLoader refuses every external reference: schemas must be embedded.
 type noLoader struct{}
 
+// Load implements jsonschema.URLLoader by refusing.
 func (noLoader) Load(url string) (any, error) {
 	return nil, fmt.Errorf("schema %s is not embedded; external schemas are not loaded", url)
 }

@@ -142,6 +142,7 @@ type Problem struct {
 	Msg  string
 }
 
+// String renders the problem as "<file> #<case> at <pointer>: <message>".
 func (p Problem) String() string {
 	var b strings.Builder
 	b.WriteString(p.File)

@@ -19,7 +19,16 @@ const DEVIATION_CHECKS = {
   'ts-number-coercion': ({ input, spec, obs }) =>
     (input.kind === 'integer' || input.kind === 'float') && has(spec, 'error') && has(obs, 'output'),
   'ts-unvalidated-agent-id': ({ spec, obs }) => spec.error === 'invalid_agent_id' && has(obs, 'output'),
-  'ts-lenient-hex': ({ input }) => ref.lenientDiffersFromStrict(input.value ?? input.plaintext),
+  // The input must be one that only lenient hex reads as an envelope, and the
+  // observation must be what lenient reading leads to, so that "acceptable"
+  // cannot hide a deviation of another sort.
+  'ts-lenient-hex': ({ input, obs }) => {
+    const v = input.value ?? input.plaintext;
+    if (!ref.lenientDiffersFromStrict(v)) return false;
+    if (typeof input.plaintext === 'string') return obs.output?.status === 'unchanged'; // roundtrip: left unsealed
+    if (!has(input, 'salt')) return obs.output === ref.lenientDetect(v); // detect
+    return has(obs, 'output'); // open or migrate: TS read it as an envelope and produced a result
+  },
   'ts-v1-utf8-chunking': ({ input, spec, obs }) => {
     const s = outText(spec);
     const o = outText(obs);

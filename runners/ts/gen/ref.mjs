@@ -111,9 +111,10 @@ export function s2uSpec(input) {
 }
 
 export function createUniqueUuidSpec({ agentId, base }) {
-  if (!isWellFormed(agentId) || !isWellFormed(base)) return { error: 'invalid_utf8' };
+  // The agent id is checked first (spec/ids.md); an ill-formed one is not a UUID either.
   if (!isUuid(agentId)) return { error: 'invalid_agent_id' };
   if (base === agentId) return { output: agentId };
+  if (!isWellFormed(base)) return { error: 'invalid_utf8' };
   return stringToUuid(`${base}:${agentId}`);
 }
 
