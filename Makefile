@@ -33,8 +33,10 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
+# The second run forces the portable code paths (no SSE2 assembly).
 test-go:
 	$(GO) test -race -count=1 ./...
+	$(GO) test -count=1 -tags purego ./internal/... ./ids ./envelope
 
 # npm ci installs exactly package-lock.json; install scripts are not needed
 # by @elizaos/core and are skipped.
@@ -63,6 +65,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzSealOpen$$' -fuzztime $(FUZZTIME) ./envelope
 	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./internal/vector
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/hexcodec
+	$(GO) test -run '^$$' -fuzz '^FuzzEscape$$' -fuzztime $(FUZZTIME) ./internal/uriescape
 
 clean:
 	rm -rf bin

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/interopkit/interop/internal/benchratio"
+	"github.com/interopkit/interop/internal/uriescape"
 )
 
 var sink string
@@ -36,6 +37,7 @@ func BenchmarkStringToUUID(b *testing.B) {
 }
 
 func escapeAll(s string) []byte {
-	buf := make([]byte, 3*len(s))
-	return buf[:escapeInto(buf, s)]
+	buf := make([]byte, uriescape.MaxLen(len(s)))
+	n, _ := uriescape.Escape(buf, s)
+	return buf[:n]
 }

@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // MaxSafeInteger is the largest integer magnitude accepted by IntegerToUUID:
@@ -46,10 +45,7 @@ func StringToUUID(s string) (string, error) {
 	if IsUUID(s) {
 		return s, nil
 	}
-	if !utf8.ValidString(s) {
-		return "", invalidUTF8(s)
-	}
-	return hashUUID(s), nil
+	return hashUUID(s)
 }
 
 // IntegerToUUID returns the id of n formatted in base 10. It fails with
@@ -58,7 +54,7 @@ func IntegerToUUID(n int64) (string, error) {
 	if n > MaxSafeInteger || n < -MaxSafeInteger {
 		return "", fmt.Errorf("%w: got %d", ErrOutOfRange, n)
 	}
-	return hashUUID(strconv.FormatInt(n, 10)), nil
+	return hashUUID(strconv.FormatInt(n, 10))
 }
 
 // ValueToUUID is the dynamic entry point that mirrors upstream's
@@ -107,10 +103,7 @@ func CreateUniqueUUID(agentID, base string) (string, error) {
 	if base == agentID {
 		return agentID, nil
 	}
-	if !utf8.ValidString(base) {
-		return "", invalidUTF8(base)
-	}
-	return hashUUID(base + ":" + agentID), nil
+	return hashUUID(base + ":" + agentID)
 }
 
 // IsUUID reports whether s is exactly 8-4-4-4-12 hexadecimal digits of
@@ -179,15 +172,4 @@ func typeName(v any) string {
 		return "nil"
 	}
 	return fmt.Sprintf("%T", v)
-}
-
-func invalidUTF8(s string) error {
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return fmt.Errorf("%w at byte %d", ErrInvalidUTF8, i)
-		}
-		i += size
-	}
-	return ErrInvalidUTF8
 }
