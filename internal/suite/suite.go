@@ -26,16 +26,28 @@ import (
 // operation failure is an Outcome with an error kind.
 type Func func(input json.RawMessage) (vector.Outcome, error)
 
-var registry = map[string]Func{
-	"ids.string_to_uuid":     stringToUUID,
-	"ids.create_unique_uuid": createUniqueUUID,
-	"envelope.open_v2":       open,
-	"envelope.open_v1":       open,
-	"envelope.malformed":     open,
-	"envelope.detect":        detect,
-	"envelope.migrate":       migrate,
-	"envelope.roundtrip":     roundtrip,
-	"salt.policy":            saltPolicy,
+// registry maps suite names to their functions. Each file of this package
+// registers its suites in an init function.
+var registry = map[string]Func{}
+
+// register adds a suite; a name registered twice is a programming error.
+func register(name string, f Func) {
+	if _, dup := registry[name]; dup {
+		panic("suite: " + name + " registered twice")
+	}
+	registry[name] = f
+}
+
+func init() {
+	register("ids.string_to_uuid", stringToUUID)
+	register("ids.create_unique_uuid", createUniqueUUID)
+	register("envelope.open_v2", open)
+	register("envelope.open_v1", open)
+	register("envelope.malformed", open)
+	register("envelope.detect", detect)
+	register("envelope.migrate", migrate)
+	register("envelope.roundtrip", roundtrip)
+	register("salt.policy", saltPolicy)
 }
 
 // Lookup returns the function of a suite.

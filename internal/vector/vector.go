@@ -48,6 +48,7 @@ type Case struct {
 	Input       json.RawMessage        `json:"input"`
 	Output      json.RawMessage        `json:"output,omitempty"`
 	Error       string                 `json:"error,omitempty"`
+	ErrorAt     *string                `json:"errorAt,omitempty"`
 	Result      Result                 `json:"result"`
 	Flags       []string               `json:"flags"`
 	Upstream    map[string]Observation `json:"upstream,omitempty"`
@@ -61,15 +62,20 @@ type Observation struct {
 }
 
 // Outcome is what an implementation produced for a case: an output, or an
-// error kind of spec/vectors.md.
+// error kind of spec/vectors.md and, for suites whose errors have a
+// location, a JSON pointer to it.
 type Outcome struct {
-	Output json.RawMessage `json:"output,omitempty"`
-	Error  string          `json:"error,omitempty"`
+	Output  json.RawMessage `json:"output,omitempty"`
+	Error   string          `json:"error,omitempty"`
+	ErrorAt *string         `json:"errorAt,omitempty"`
 }
 
 // String renders the outcome on one line for reports.
 func (o Outcome) String() string {
 	if o.Error != "" {
+		if o.ErrorAt != nil {
+			return fmt.Sprintf("error %s at %q", o.Error, *o.ErrorAt)
+		}
 		return "error " + o.Error
 	}
 	return "output " + clip(string(compact(o.Output)))
@@ -86,16 +92,19 @@ func clip(s string) string {
 }
 
 // Expected returns the outcome the spec requires of c.
-func (c *Case) Expected() Outcome { return Outcome{Output: c.Output, Error: c.Error} }
+func (c *Case) Expected() Outcome { return Outcome{Output: c.Output, Error: c.Error, ErrorAt: c.ErrorAt} }
 
 // Name identifies the case in messages: "<file> #<id>".
 func (c *Case) Name(f *File) string { return f.Path + " #" + c.ID }
 
 // Matches reports whether got is the spec's outcome for c: the same error
-// kind, or an output equal as JSON (same types and strings, members in any
-// order).
+// kind (and location, when the case gives one), or an output equal as JSON
+// (same types and strings, members in any order).
 func (c *Case) Matches(got Outcome) bool {
 	if c.Error != "" || got.Error != "" {
+		if c.ErrorAt != nil && (got.ErrorAt == nil || *got.ErrorAt != *c.ErrorAt) {
+			return false
+		}
 		return c.Error == got.Error && got.Output == nil
 	}
 	return JSONEqual(c.Output, got.Output)

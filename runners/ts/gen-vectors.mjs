@@ -30,22 +30,22 @@ async function main() {
   up.hookLogger();
   (await import('./gen/rng.mjs')).install();
 
-  const ids = await import('./gen/suites/ids.mjs');
-  const env = await import('./gen/suites/envelope.mjs');
-  const salt = await import('./gen/suites/salt.mjs');
-  const { buildFile } = await import('./gen/build.mjs');
-
-  const suites = [
-    ids.stringToUuid,
-    ids.createUniqueUuid,
-    env.openV2,
-    env.openV1,
-    env.malformed,
-    env.detectSuite,
-    env.migrateSuite,
-    env.roundtripSuite,
-    salt.saltPolicy,
-  ];
+  // Every module in gen/suites/ contributes: `suites` (the suite objects),
+  // and optionally `notes`, `deviationChecks` and `tolerated` for its flags.
+  const { buildFile, register } = await import('./gen/build.mjs');
+  const suitesDir = new URL('./gen/suites/', import.meta.url);
+  const suites = [];
+  for (const f of readdirSync(suitesDir).filter((n) => n.endsWith('.mjs')).sort()) {
+    const mod = await import(new URL(f, suitesDir));
+    if (!Array.isArray(mod.suites)) throw new Error(`gen/suites/${f} exports no "suites" array`);
+    register(mod, `gen/suites/${f}`);
+    suites.push(...mod.suites);
+  }
+  const names = new Set();
+  for (const s of suites) {
+    if (names.has(s.name)) throw new Error(`suite ${s.name} is defined twice`);
+    names.add(s.name);
+  }
   const generator = { name: 'runners/ts/gen-vectors.mjs', upstream: `@elizaos/core@${version}` };
 
   // Build everything in memory first; nothing is written if any case fails.

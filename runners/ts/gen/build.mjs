@@ -1,7 +1,7 @@
 // Evaluates case definitions: spec value from the reference, observation from
 // upstream, deviation flags checked against the observation.
 import { isDeepStrictEqual } from 'node:util';
-import { NOTES } from './flags.mjs';
+import { NOTES as BASE_NOTES } from './flags.mjs';
 import * as ref from './ref.mjs';
 
 const ID_RE = /^[a-z0-9][a-z0-9._-]*$/;
@@ -15,7 +15,7 @@ const has = (o, k) => o !== null && typeof o === 'object' && Object.prototype.ha
 const outText = (o) => (has(o, 'output') ? (typeof o.output === 'string' ? o.output : o.output?.plaintext) : undefined);
 
 // Each predicate confirms that an observed deviation is of the declared sort.
-const DEVIATION_CHECKS = {
+const DEVIATION_CHECKS_BASE = {
   'ts-number-coercion': ({ input, spec, obs }) =>
     (input.kind === 'integer' || input.kind === 'float') && has(spec, 'error') && has(obs, 'output'),
   'ts-unvalidated-agent-id': ({ spec, obs }) => spec.error === 'invalid_agent_id' && has(obs, 'output'),
@@ -51,6 +51,28 @@ const DEVIATION_CHECKS = {
 
 // results: valid / invalid from the spec value; "acceptable" for tolerated deviations.
 const TOLERATED = new Set(['ts-lenient-hex']);
+
+// Registries that suite modules extend (see register): flag explanations,
+// deviation checks, and deviation flags whose cases are "acceptable".
+const NOTES = { ...BASE_NOTES };
+const DEVIATION_CHECKS = { ...DEVIATION_CHECKS_BASE };
+
+/**
+ * register merges a suite module's flag explanations, deviation checks and
+ * tolerated deviation flags into the generator's registries. A flag may be
+ * defined once; a second, different definition aborts the run.
+ */
+export function register({ notes = {}, deviationChecks = {}, tolerated = [] } = {}, from = 'a suite module') {
+  for (const [f, text] of Object.entries(notes)) {
+    if (NOTES[f] !== undefined && NOTES[f] !== text) throw new Error(`flag ${f} is explained twice (${from})`);
+    NOTES[f] = text;
+  }
+  for (const [f, check] of Object.entries(deviationChecks)) {
+    if (DEVIATION_CHECKS[f] !== undefined && DEVIATION_CHECKS[f] !== check) throw new Error(`deviation ${f} has two checks (${from})`);
+    DEVIATION_CHECKS[f] = check;
+  }
+  for (const f of tolerated) TOLERATED.add(f);
+}
 
 export function evaluateCase(suite, def) {
   const { id } = def;

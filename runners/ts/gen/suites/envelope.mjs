@@ -488,3 +488,5 @@ export const roundtripSuite = {
   agrees: (spec, obs) => has(obs, 'output') && isDeepStrictEqual(obs.output, spec.output),
   files: [{ name: 'roundtrip', description: 'Seal then Open: ordinary plaintexts are sealed into a canonical v2 envelope that opens to them; strictly envelope-shaped plaintexts come back unchanged.', cases: roundtripCases() }],
 };
+
+export const suites = [openV2, openV1, malformed, detectSuite, migrateSuite, roundtripSuite];

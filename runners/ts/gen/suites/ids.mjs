@@ -268,3 +268,5 @@ export const createUniqueUuid = {
     { name: 'create_unique_uuid', description: 'create_unique_uuid: agent-scoped ids, the base == agentId shortcut (exact, case-sensitive) and agent id validation.', cases: cuuCases },
   ],
 };
+
+export const suites = [stringToUuid, createUniqueUuid];

@@ -58,3 +58,5 @@ export const saltPolicy = {
     { name: 'policy', description: 'salt.policy: which salt is in force for a given environment, whether it is the default salt (upstream warns once), and the production refusal with its override.', cases },
   ],
 };
+
+export const suites = [saltPolicy];
