@@ -6,6 +6,7 @@
 //	interop uuid [--agent UUID] STRING... | -
 //	interop envelope encrypt|decrypt|migrate [VALUE | -]
 //	interop vectors validate|check [DIR]
+//	interop secrets scan [--glob PATTERN]... [--format text|json] PATH...
 //
 // Exit codes: 0 success, 1 failure or finding, 2 usage error.
 package main
@@ -56,6 +57,8 @@ Usage:
   interop envelope migrate [VALUE|-]       rewrite a v1 envelope as v2
   interop vectors validate [DIR]           check vector files against their schemas
   interop vectors check [DIR]              run the Go implementation over every case
+  interop secrets scan [--glob G] [--format text|json] PATH...
+                                           find credentials in prompt templates
 
 Envelope commands take the salt from SECRET_SALT (spec/salt.md), never from
 the command line. Run "interop COMMAND --help" for details.
@@ -108,6 +111,8 @@ func dispatch(args []string, e *env) int {
 		return runEnvelope(args[1:], e)
 	case "vectors":
 		return runVectors(args[1:], e)
+	case "secrets":
+		return runSecrets(args[1:], e)
 	}
 	fmt.Fprintf(e.stderr, "interop: unknown command %q\n\n%s", args[0], usage)
 	return exitUsage

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/interopkit/interop/internal/secretscan"
+)
+
+const secretsHelp = `
+Usage: interop secrets scan [--glob PATTERN]... [--format text|json] PATH...
+
+Scans prompt templates for credentials with the rules of upstream's
+check:secrets (@elizaos/prompts): eight error rules (private keys, GitHub,
+Slack, AWS, Google, OpenAI- and Anthropic-style keys) and one warning rule
+(generic credential assignments). Directories are walked for files whose
+name matches a --glob (default *.txt); files named on the command line are
+scanned whatever their name. Each finding is printed as
+
+  FILE:LINE  RULE: LINE-WITH-EVERY-MATCH-MASKED
+
+never with the secret itself. Binary, oversized and unreadable files are
+skipped with a warning on stderr; the rest is still reported. Exit code 1
+when any error-level rule matched, 0 otherwise (warnings do not fail).
+`
+
+// globs collects repeated --glob flags.
+type globs []string
+
+func (g *globs) String() string     { return strings.Join(*g, ",") }
+func (g *globs) Set(s string) error { *g = append(*g, s); return nil }
+
+func runSecrets(args []string, e *env) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, secretsHelp[1:])
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(e.stdout, secretsHelp[1:])
+		return exitOK
+	case "scan":
+	default:
+		return usagef(e, "secrets: unknown operation %q (want scan)", args[0])
+	}
+	cmd := newFlags("secrets scan", secretsHelp)
+	var g globs
+	cmd.Var(&g, "glob", "file name `PATTERN` to scan in directories (repeatable; default *.txt)")
+	format := cmd.String("format", "text", "output `format`: text or json")
+	if code, done := cmd.parse(args[1:], e); done {
+		return code
+	}
+	if *format != "text" && *format != "json" {
+		return usagef(e, "secrets scan: --format must be text or json")
+	}
+	if cmd.NArg() == 0 {
+		return usagef(e, "secrets scan: no PATH given")
+	}
+	rep, err := secretscan.Scan(context.Background(), cmd.Args(), secretscan.Options{Globs: g})
+	if err != nil {
+		return usagef(e, "secrets scan: %v", err)
+	}
+	for _, n := range rep.Notices {
+		what := "warning"
+		if n.Skipped {
+			what = "skipped"
+		}
+		fmt.Fprintf(e.stderr, "interop: secrets scan: %s: %s: %s\n", what, n.File, n.Msg)
+	}
+	errs := rep.Errors()
+	if *format == "json" {
+		out := struct {
+			Files    int                      `json:"files"`
+			Errors   int                      `json:"errors"`
+			Warnings int                      `json:"warnings"`
+			Findings []secretscan.FileFinding `json:"findings"`
+			Notices  []secretscan.Notice      `json:"notices"`
+		}{rep.Files, errs, len(rep.Findings) - errs, rep.Findings, rep.Notices}
+		if out.Findings == nil {
+			out.Findings = []secretscan.FileFinding{}
+		}
+		if out.Notices == nil {
+			out.Notices = []secretscan.Notice{}
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(out); err != nil {
+			return failf(e, "secrets scan: %v", err)
+		}
+	} else {
+		for _, f := range rep.Findings {
+			fmt.Fprintf(e.stdout, "%s:%d  %s: %s\n", f.File, f.Line, f.Rule, f.Text)
+		}
+		fmt.Fprintf(e.stderr, "interop: secrets scan: %d files, %d errors, %d warnings\n", rep.Files, errs, len(rep.Findings)-errs)
+	}
+	if errs > 0 {
+		return exitFailure
+	}
+	return exitOK
+}

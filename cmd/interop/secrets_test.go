@@ -1,0 +1,50 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSecretsScan(t *testing.T) {
+	dir := t.TempDir()
+	secret := "ghp_" + strings.Repeat("x", 30)
+	write(t, filepath.Join(dir, "a.txt"), "ok\nuse "+secret+"\n")
+	write(t, filepath.Join(dir, "w.txt"), "API_TOKEN=abcdefghijkl\n")
+	write(t, filepath.Join(dir, "bin.txt"), "a\x00b")
+
+	r := runCLI(t, "", nil, "secrets", "scan", dir)
+	want := filepath.Join(dir, "a.txt") + ":2  GitHub token: use ghp_xx…xxxx\n" +
+		filepath.Join(dir, "w.txt") + ":1  Generic credential assignment (review): API_TOKEN=***\n"
+	if r.code != 1 || r.stdout != want || strings.Contains(r.stdout+r.stderr, secret) {
+		t.Fatalf("%+v", r)
+	}
+	if !strings.Contains(r.stderr, "skipped: "+filepath.Join(dir, "bin.txt")) {
+		t.Fatalf("binary file not reported: %q", r.stderr)
+	}
+
+	// Warnings alone do not fail.
+	if r := runCLI(t, "", nil, "secrets", "scan", filepath.Join(dir, "w.txt")); r.code != 0 {
+		t.Fatalf("warnings only: %+v", r)
+	}
+
+	r = runCLI(t, "", nil, "secrets", "scan", "--format", "json", dir)
+	var doc struct {
+		Files, Errors, Warnings int
+		Findings                []map[string]any
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || r.code != 1 || doc.Errors != 1 || doc.Warnings != 1 || doc.Files != 2 || len(doc.Findings) != 2 {
+		t.Fatalf("json: %v %+v %+v", err, doc, r)
+	}
+
+	write(t, filepath.Join(dir, "sub", "x.md"), secret)
+	if r := runCLI(t, "", nil, "secrets", "scan", "--glob", "*.md", filepath.Join(dir, "sub")); r.code != 1 || !strings.Contains(r.stdout, "x.md:1") {
+		t.Fatalf("--glob: %+v", r)
+	}
+	for _, args := range [][]string{{"secrets"}, {"secrets", "scan"}, {"secrets", "scan", "--format", "xml", dir}, {"secrets", "scan", "--glob", "[", dir}, {"secrets", "nope"}} {
+		if r := runCLI(t, "", nil, args...); r.code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, r.code)
+		}
+	}
+}

@@ -1,0 +1,177 @@
+package secretscan
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// DefaultGlobs selects prompt templates, as upstream does.
+var DefaultGlobs = []string{"*.txt"}
+
+// MaxFileSize bounds one scanned file; a larger one is skipped with a notice.
+const MaxFileSize = 16 << 20
+
+// Options configure Scan.
+type Options struct {
+	// Globs select the files scanned inside directories, matched against
+	// the base name with path/filepath.Match; DefaultGlobs when empty.
+	// Files named explicitly are scanned whatever their name.
+	Globs []string
+}
+
+// FileFinding is a finding in one file.
+type FileFinding struct {
+	File string `json:"file"`
+	Finding
+}
+
+// Notice reports a file that was skipped, or read with a caveat.
+type Notice struct {
+	File    string `json:"file"`
+	Skipped bool   `json:"skipped"`
+	Msg     string `json:"message"`
+}
+
+// Report is the result of a scan.
+type Report struct {
+	Findings []FileFinding `json:"findings"`
+	Notices  []Notice      `json:"notices"`
+	Files    int           `json:"files"` // files scanned
+}
+
+// Errors counts error-level findings.
+func (r *Report) Errors() int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity == Error {
+			n++
+		}
+	}
+	return n
+}
+
+// ErrBadGlob reports a glob pattern path/filepath.Match cannot use.
+var ErrBadGlob = errors.New("secretscan: bad glob pattern")
+
+// Scan scans every file named in paths and every file selected by the
+// globs below every directory named in paths, in sorted path order.
+// Unreadable, oversized and binary (NUL-containing) files are skipped with
+// a notice and the scan goes on; text that is not valid UTF-8 is scanned
+// with U+FFFD in place of the bad bytes, as upstream reads it, with a
+// notice. The error is only for bad options or a cancelled context.
+func Scan(ctx context.Context, paths []string, opts Options) (*Report, error) {
+	globs := opts.Globs
+	if len(globs) == 0 {
+		globs = DefaultGlobs
+	}
+	for _, g := range globs {
+		if _, err := filepath.Match(g, ""); err != nil {
+			return nil, fmt.Errorf("%w %q: %v", ErrBadGlob, g, err)
+		}
+	}
+	rep := &Report{}
+	var files []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			rep.Notices = append(rep.Notices, Notice{File: p, Skipped: true, Msg: describe(err)})
+			continue
+		}
+		if !st.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err != nil {
+				rep.Notices = append(rep.Notices, Notice{File: path, Skipped: true, Msg: describe(err)})
+				return nil
+			}
+			if d.Type().IsRegular() && matchAny(globs, d.Name()) {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Strings(files)
+	files = dedupe(files)
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		scanFile(f, rep)
+	}
+	return rep, nil
+}
+
+func scanFile(path string, rep *Report) {
+	st, err := os.Stat(path)
+	if err != nil {
+		rep.Notices = append(rep.Notices, Notice{File: path, Skipped: true, Msg: describe(err)})
+		return
+	}
+	if st.Size() > MaxFileSize {
+		rep.Notices = append(rep.Notices, Notice{File: path, Skipped: true, Msg: fmt.Sprintf("file is %d bytes, over the %d-byte limit", st.Size(), MaxFileSize)})
+		return
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		rep.Notices = append(rep.Notices, Notice{File: path, Skipped: true, Msg: describe(err)})
+		return
+	}
+	if bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0 {
+		rep.Notices = append(rep.Notices, Notice{File: path, Skipped: true, Msg: "binary file (contains NUL bytes)"})
+		return
+	}
+	text := string(data)
+	if !utf8.ValidString(text) {
+		rep.Notices = append(rep.Notices, Notice{File: path, Msg: "not valid UTF-8: invalid bytes read as U+FFFD"})
+		text = strings.ToValidUTF8(text, "\uFFFD")
+	}
+	rep.Files++
+	for _, f := range ScanText(text) {
+		rep.Findings = append(rep.Findings, FileFinding{File: path, Finding: f})
+	}
+}
+
+// describe keeps I/O errors to their cause; the path is reported next to
+// it already.
+func describe(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Op + ": " + pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func matchAny(globs []string, name string) bool {
+	for _, g := range globs {
+		if ok, _ := filepath.Match(g, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func dedupe(sorted []string) []string {
+	out := sorted[:0]
+	for i, s := range sorted {
+		if i == 0 || s != sorted[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
