@@ -92,7 +92,9 @@ func clip(s string) string {
 }
 
 // Expected returns the outcome the spec requires of c.
-func (c *Case) Expected() Outcome { return Outcome{Output: c.Output, Error: c.Error, ErrorAt: c.ErrorAt} }
+func (c *Case) Expected() Outcome {
+	return Outcome{Output: c.Output, Error: c.Error, ErrorAt: c.ErrorAt}
+}
 
 // Name identifies the case in messages: "<file> #<id>".
 func (c *Case) Name(f *File) string { return f.Path + " #" + c.ID }
