@@ -7,6 +7,7 @@
 //	interop envelope encrypt|decrypt|migrate [VALUE | -]
 //	interop vectors validate|check [DIR]
 //	interop secrets scan [--glob PATTERN]... [--format text|json] PATH...
+//	interop parity [flags] | interop parity merge REPORT.json... | interop peer
 //
 // Exit codes: 0 success, 1 failure or finding, 2 usage error.
 package main
@@ -59,6 +60,9 @@ Usage:
   interop vectors check [DIR]              run the Go implementation over every case
   interop secrets scan [--glob G] [--format text|json] PATH...
                                            find credentials in prompt templates
+  interop parity [flags]                   the conformance gate over every peer
+  interop parity merge REPORT.json...      combine the reports of shards
+  interop peer                             serve the Go implementation to the gate
 
 Envelope commands take the salt from SECRET_SALT (spec/salt.md), never from
 the command line. Run "interop COMMAND --help" for details.
@@ -113,6 +117,10 @@ func dispatch(args []string, e *env) int {
 		return runVectors(args[1:], e)
 	case "secrets":
 		return runSecrets(args[1:], e)
+	case "parity":
+		return runParity(args[1:], e)
+	case "peer":
+		return runPeer(args[1:], e)
 	}
 	fmt.Fprintf(e.stderr, "interop: unknown command %q\n\n%s", args[0], usage)
 	return exitUsage

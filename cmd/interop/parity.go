@@ -1,0 +1,422 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/interopkit/interop/internal/suite"
+	"github.com/interopkit/interop/parity"
+	"github.com/interopkit/interop/vectors"
+)
+
+const parityHelp = `
+Usage: interop parity [flags]
+       interop parity merge [--report FORMAT=FILE]... REPORT.json...
+       interop peer
+
+The conformance gate: starts the peers (go, ts, python, rust, and any given
+with --peer), runs every vector case each one declares, checks envelopes
+pairwise (sealed by one peer, opened by every other), holds the results
+against parity/known-failures/<peer>.json, prints the suites × peers matrix
+and ends with "N passed, N failed, N skipped".
+
+Peers: go is built in; ts, python and rust run from a checkout (--root) once
+installed (make parity installs them). --peers auto (the default) runs every
+peer that is installed and says which are not; naming peers requires them.
+
+Exit codes: 0 every result agrees or is a listed known failure; 1 an
+unexpected disagreement, a stale known failure, or a peer that declared a
+suite and answered none of it; 2 a usage or infrastructure failure (a peer
+that cannot start, unreadable vectors).
+
+Reports: --report json=FILE (JSON Lines, one object per case; input of
+"interop parity merge"), junit=FILE, markdown=FILE, html=FILE.
+"interop peer" serves the Go implementation over the peer protocol
+(spec/runner-protocol.md) on standard input and output.
+`
+
+// multi collects a repeatable flag.
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(s string) error { *m = append(*m, s); return nil }
+
+// builtinPeers are the peers a checkout provides, relative to --root.
+var builtinPeers = []struct {
+	name    string
+	command []string
+	check   string // a file that exists once the peer is installed
+}{
+	{"go", nil, ""},
+	{"ts", []string{"node", "runners/ts/peer.mjs"}, "runners/ts/node_modules/@elizaos/core/package.json"},
+	{"python", []string{"runners/python/.venv/bin/python", "runners/python/peer.py"}, "runners/python/.venv/bin/python"},
+	{"rust", []string{"runners/rust/target/release/interop-peer"}, "runners/rust/target/release/interop-peer"},
+}
+
+func runPeer(args []string, e *env) int {
+	if len(args) > 0 {
+		if args[0] == "--help" || args[0] == "-h" {
+			fmt.Fprint(e.stdout, parityHelp[1:])
+			return exitOK
+		}
+		return usagef(e, "peer: takes no arguments")
+	}
+	if err := suite.Serve(e.stdin, e.stdout); err != nil {
+		return failf(e, "peer: %v", err)
+	}
+	return exitOK
+}
+
+func runParity(args []string, e *env) int {
+	if len(args) > 0 && args[0] == "merge" {
+		return runParityMerge(args[1:], e)
+	}
+	cmd := newFlags("parity", parityHelp)
+	var peersFlag, extra, suites, cases, reports multi
+	cmd.Var(&peersFlag, "peers", "`LIST` of peers: auto (installed ones), all, or names such as go,ts (repeatable)")
+	cmd.Var(&extra, "peer", "add a peer: `NAME=COMMAND` (repeatable)")
+	cmd.Var(&suites, "suite", "run only suites matching `PATTERN` (repeatable, path.Match syntax)")
+	cmd.Var(&cases, "case", "run only cases whose id matches `PATTERN` (repeatable)")
+	cmd.Var(&reports, "report", "write a report: `FORMAT=FILE`, FORMAT json, junit, markdown or html (repeatable)")
+	root := cmd.String("root", ".", "checkout `DIR` the ts, python and rust peers run from")
+	vecDir := cmd.String("vectors", "", "vectors `DIR` (default: the vectors built into this binary)")
+	knownDir := cmd.String("known-failures", "", "known-failure `DIR` (default: ROOT/parity/known-failures)")
+	update := cmd.Bool("update-known-failures", false, "rewrite the known-failure lists from this run")
+	shard := cmd.String("shard", "", "run shard `I/N` of the cases")
+	timeout := cmd.Duration("timeout", 5*time.Second, "deadline per case")
+	startTimeout := cmd.Duration("start-timeout", 10*time.Second, "deadline for a peer's hello")
+	noPairwise := cmd.Bool("no-pairwise", false, "skip the pairwise envelope matrix")
+	progressMode := cmd.String("progress", "auto", "progress bar: auto (on a terminal), always or never")
+	maxFail := cmd.Int("max-failures", 25, "failures shown in the terminal report")
+	if code, done := cmd.parse(args, e); done {
+		return code
+	}
+	if cmd.NArg() > 0 {
+		return usagef(e, "parity: unexpected argument (flags only; see --help)")
+	}
+	outs, err := parseReports(reports)
+	if err != nil {
+		return usagef(e, "parity: %v", err)
+	}
+	cfg := parity.Config{CaseTimeout: *timeout, StartTimeout: *startTimeout, Pairwise: !*noPairwise,
+		Suites: splitList(suites), Cases: splitList(cases)}
+	if *shard != "" {
+		if cfg.Shard, cfg.Shards, err = parseShard(*shard); err != nil {
+			return usagef(e, "parity: %v", err)
+		}
+	}
+	cfg.Vectors = vectors.FS
+	if *vecDir != "" {
+		if st, err := os.Stat(*vecDir); err != nil || !st.IsDir() {
+			return usagef(e, "parity: --vectors %s is not a directory", *vecDir)
+		}
+		cfg.Vectors = os.DirFS(*vecDir)
+	}
+	specs, missing, err := choosePeers(splitList(peersFlag), extra, *root)
+	if err != nil {
+		return usagef(e, "parity: %v", err)
+	}
+	for _, m := range missing {
+		fmt.Fprintf(e.stderr, "interop parity: peer %s is not installed (run make parity to install it); skipping\n", m)
+	}
+	cfg.Peers = specs
+	kdir := *knownDir
+	if kdir == "" {
+		kdir = filepath.Join(*root, "parity", "known-failures")
+	}
+	var names []string
+	for _, s := range specs {
+		names = append(names, s.Name)
+	}
+	if cfg.Known, err = parity.LoadKnown(kdir, names); err != nil {
+		return failInfra(e, "parity: %v", err)
+	}
+	if bar := newProgress(*progressMode, e.stderr); bar != nil {
+		cfg.Progress = bar.update
+		defer bar.finish()
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	rep, err := parity.Run(ctx, cfg)
+	if err != nil {
+		return failInfra(e, "parity: %v", err)
+	}
+	if *update {
+		if err := parity.WriteKnown(kdir, parity.UpdateKnown(rep, cfg.Known)); err != nil {
+			return failInfra(e, "parity: writing known failures: %v", err)
+		}
+		fmt.Fprintf(e.stderr, "interop parity: known-failure lists in %s rewritten from this run\n", kdir)
+		// Rerun the verdict against the new lists: the run's failures are
+		// now all known.
+		newKnown, _ := parity.LoadKnown(kdir, names)
+		rep = parity.Rejudge(rep, newKnown)
+	}
+	return finish(rep, outs, *maxFail, e)
+}
+
+func failInfra(e *env, format string, args ...any) int {
+	fmt.Fprintf(e.stderr, "interop: "+format+"\n", args...)
+	return parity.ExitInfra
+}
+
+// finish writes the reports and the terminal output, and returns the
+// gate's exit code.
+func finish(rep *parity.Report, outs []reportOut, maxFail int, e *env) int {
+	for _, o := range outs {
+		if err := writeReport(rep, o); err != nil {
+			return failInfra(e, "parity: writing %s report: %v", o.format, err)
+		}
+	}
+	if err := rep.WriteText(e.stdout, maxFail); err != nil {
+		return failInfra(e, "parity: %v", err)
+	}
+	return rep.Exit()
+}
+
+type reportOut struct{ format, file string }
+
+func parseReports(specs []string) ([]reportOut, error) {
+	var out []reportOut
+	for _, s := range specs {
+		f, file, ok := strings.Cut(s, "=")
+		if !ok || file == "" {
+			return nil, fmt.Errorf("--report %q: want FORMAT=FILE", s)
+		}
+		switch f {
+		case "json", "junit", "markdown", "html":
+		default:
+			return nil, fmt.Errorf("--report: unknown format %q (json, junit, markdown, html)", f)
+		}
+		out = append(out, reportOut{f, file})
+	}
+	return out, nil
+}
+
+func writeReport(rep *parity.Report, o reportOut) error {
+	f, err := os.Create(o.file)
+	if err != nil {
+		return err
+	}
+	var werr error
+	switch o.format {
+	case "json":
+		werr = rep.WriteJSON(f)
+	case "junit":
+		werr = rep.WriteJUnit(f)
+	case "markdown":
+		werr = rep.WriteMarkdown(f, 50)
+	case "html":
+		werr = rep.WriteHTML(f)
+	}
+	if err := f.Close(); werr == nil {
+		werr = err
+	}
+	return werr
+}
+
+func parseShard(s string) (int, int, error) {
+	a, b, ok := strings.Cut(s, "/")
+	i, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
+		return 0, 0, fmt.Errorf("--shard %q: want I/N with 1 <= I <= N", s)
+	}
+	return i, n, nil
+}
+
+func splitList(vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// choosePeers resolves --peers and --peer into commands. auto (or nothing)
+// takes every installed built-in peer; names require theirs.
+func choosePeers(names, extra []string, root string) ([]parity.PeerSpec, []string, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, nil, fmt.Errorf("locating this binary for the go peer: %w", err)
+	}
+	auto := len(names) == 0
+	var want []string
+	for _, n := range names {
+		switch n {
+		case "auto":
+			auto = true
+		case "all":
+			for _, b := range builtinPeers {
+				want = append(want, b.name)
+			}
+		default:
+			want = append(want, n)
+		}
+	}
+	custom := map[string][]string{}
+	var customOrder []string
+	for _, x := range extra {
+		name, command, ok := strings.Cut(x, "=")
+		if !ok || name == "" || len(strings.Fields(command)) == 0 {
+			return nil, nil, fmt.Errorf("--peer %q: want NAME=COMMAND", x)
+		}
+		if _, dup := custom[name]; dup {
+			return nil, nil, fmt.Errorf("--peer %s given twice", name)
+		}
+		custom[name] = strings.Fields(command)
+		customOrder = append(customOrder, name)
+	}
+	var specs []parity.PeerSpec
+	var missing []string
+	seen := map[string]bool{}
+	add := func(name string, required bool) error {
+		if seen[name] {
+			return nil
+		}
+		seen[name] = true
+		if c, ok := custom[name]; ok {
+			specs = append(specs, parity.PeerSpec{Name: name, Command: c, Dir: root})
+			return nil
+		}
+		for _, b := range builtinPeers {
+			if b.name != name {
+				continue
+			}
+			if b.name == "go" {
+				specs = append(specs, parity.PeerSpec{Name: "go", Command: []string{self, "peer"}, Dir: root})
+				return nil
+			}
+			if _, err := os.Stat(filepath.Join(root, b.check)); err != nil {
+				if required {
+					return fmt.Errorf("peer %s is not installed (%s missing under %s; run make parity)", name, b.check, root)
+				}
+				missing = append(missing, name)
+				return nil
+			}
+			cmd := append([]string{}, b.command...)
+			if strings.HasPrefix(cmd[0], "runners/") {
+				cmd[0] = filepath.Join(root, cmd[0])
+			}
+			for i := 1; i < len(cmd); i++ {
+				if strings.HasPrefix(cmd[i], "runners/") {
+					cmd[i] = filepath.Join(root, cmd[i])
+				}
+			}
+			specs = append(specs, parity.PeerSpec{Name: name, Command: cmd, Dir: root})
+			return nil
+		}
+		return fmt.Errorf("unknown peer %q (built in: go, ts, python, rust; add others with --peer NAME=COMMAND)", name)
+	}
+	if auto {
+		for _, b := range builtinPeers {
+			if err := add(b.name, false); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	for _, n := range want {
+		if err := add(n, true); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, n := range customOrder {
+		if err := add(n, true); err != nil {
+			return nil, nil, err
+		}
+	}
+	return specs, missing, nil
+}
+
+func runParityMerge(args []string, e *env) int {
+	cmd := newFlags("parity merge", parityHelp)
+	var reports multi
+	cmd.Var(&reports, "report", "write a report: `FORMAT=FILE` (repeatable)")
+	maxFail := cmd.Int("max-failures", 25, "failures shown in the terminal report")
+	if code, done := cmd.parse(args, e); done {
+		return code
+	}
+	if cmd.NArg() == 0 {
+		return usagef(e, "parity merge: give the JSON reports of the shards")
+	}
+	outs, err := parseReports(reports)
+	if err != nil {
+		return usagef(e, "parity merge: %v", err)
+	}
+	var reps []*parity.Report
+	for _, name := range cmd.Args() {
+		f, err := os.Open(name)
+		if err != nil {
+			return failInfra(e, "parity merge: %v", err)
+		}
+		rep, err := parity.ReadJSON(f)
+		f.Close()
+		if err != nil {
+			return failInfra(e, "parity merge: %s: %v", name, err)
+		}
+		reps = append(reps, rep)
+	}
+	return finish(parity.Merge(reps...), outs, *maxFail, e)
+}
+
+// progressBar draws "[=====     ] done/total" on a terminal's stderr.
+type progressBar struct {
+	mu   sync.Mutex
+	w    io.Writer
+	last time.Time
+	drew bool
+}
+
+func newProgress(mode string, w io.Writer) *progressBar {
+	switch mode {
+	case "never":
+		return nil
+	case "always":
+	default:
+		f, ok := w.(*os.File)
+		if !ok {
+			return nil
+		}
+		st, err := f.Stat()
+		if err != nil || st.Mode()&fs.ModeCharDevice == 0 {
+			return nil
+		}
+	}
+	return &progressBar{w: w}
+}
+
+func (p *progressBar) update(done, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if done != total && time.Since(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	const width = 30
+	fill := 0
+	if total > 0 {
+		fill = done * width / total
+	}
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d cases", strings.Repeat("=", fill), strings.Repeat(" ", width-fill), done, total)
+	p.drew = true
+}
+
+func (p *progressBar) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drew {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}

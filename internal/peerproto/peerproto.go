@@ -1,0 +1,181 @@
+// Package peerproto holds the messages and the line framing of the peer
+// protocol (spec/runner-protocol.md): newline-delimited JSON objects, one
+// per line, with a hard cap on a line's length.
+package peerproto
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Version is the protocol version a hello must carry.
+const Version = 1
+
+// MaxLine caps one message; a longer line is a protocol error.
+const MaxLine = 16 << 20
+
+// Message types.
+const (
+	TypeHello  = "hello"
+	TypeRun    = "run"
+	TypeResult = "result"
+	TypeBye    = "bye"
+)
+
+// Unspecified is the error kind of a peer that failed without saying how.
+const Unspecified = "unspecified"
+
+// Ops of the pairwise checks.
+const (
+	OpSeal = "envelope.seal"
+	OpOpen = "envelope.open"
+)
+
+// PeerInfo identifies a peer in its hello.
+type PeerInfo struct {
+	Name           string `json:"name"`
+	Language       string `json:"language"`
+	Implementation string `json:"implementation"`
+	Version        string `json:"version"`
+}
+
+// Message is any protocol message; Type says which fields are meaningful.
+type Message struct {
+	Type string `json:"type"`
+
+	// hello
+	Protocol int       `json:"protocol,omitempty"`
+	Peer     *PeerInfo `json:"peer,omitempty"`
+	Suites   []string  `json:"suites,omitempty"`
+	Ops      []string  `json:"ops,omitempty"`
+
+	// run and result
+	ID    *int64          `json:"id,omitempty"`
+	Suite string          `json:"suite,omitempty"`
+	Case  string          `json:"case,omitempty"`
+	Op    string          `json:"op,omitempty"`
+	Input json.RawMessage `json:"input,omitempty"`
+
+	// result
+	Output  json.RawMessage `json:"output,omitempty"`
+	Error   string          `json:"error,omitempty"`
+	ErrorAt *string         `json:"errorAt,omitempty"`
+	Message string          `json:"message,omitempty"`
+	Skip    string          `json:"skip,omitempty"`
+}
+
+// ErrProtocol reports a line that is not a valid message.
+var ErrProtocol = errors.New("peer protocol violation")
+
+// Reader reads messages from a stream.
+type Reader struct {
+	r *bufio.Reader
+}
+
+// NewReader returns a Reader of r.
+func NewReader(r io.Reader) *Reader { return &Reader{r: bufio.NewReaderSize(r, 64<<10)} }
+
+// Read returns the next message. io.EOF means the stream ended cleanly
+// between messages.
+func (r *Reader) Read() (*Message, error) {
+	line, err := r.line()
+	if err != nil {
+		return nil, err
+	}
+	var m Message
+	d := json.NewDecoder(bytes.NewReader(line))
+	if err := d.Decode(&m); err != nil {
+		return nil, fmt.Errorf("%w: not a json object: %v", ErrProtocol, err)
+	}
+	if d.More() {
+		return nil, fmt.Errorf("%w: more than one json value on a line", ErrProtocol)
+	}
+	if err := m.validate(); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+func (r *Reader) line() ([]byte, error) {
+	var buf []byte
+	for {
+		chunk, err := r.r.ReadSlice('\n')
+		if len(buf)+len(chunk) > MaxLine {
+			return nil, fmt.Errorf("%w: line longer than %d bytes", ErrProtocol, MaxLine)
+		}
+		buf = append(buf, chunk...)
+		switch {
+		case err == nil:
+			return bytes.TrimRight(buf, "\r\n"), nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF) && len(buf) == 0:
+			return nil, io.EOF
+		case errors.Is(err, io.EOF):
+			return nil, fmt.Errorf("%w: stream ended inside a line", ErrProtocol)
+		default:
+			return nil, err
+		}
+	}
+}
+
+func (m *Message) validate() error {
+	switch m.Type {
+	case TypeHello:
+		if m.Protocol != Version {
+			return fmt.Errorf("%w: hello with protocol %d, want %d", ErrProtocol, m.Protocol, Version)
+		}
+		if m.Peer == nil || m.Peer.Name == "" {
+			return fmt.Errorf("%w: hello without peer.name", ErrProtocol)
+		}
+	case TypeRun:
+		if m.ID == nil || (m.Suite == "") == (m.Op == "") {
+			return fmt.Errorf("%w: run needs an id and exactly one of suite and op", ErrProtocol)
+		}
+	case TypeResult:
+		if m.ID == nil {
+			return fmt.Errorf("%w: result without id", ErrProtocol)
+		}
+		n := 0
+		for _, set := range []bool{m.Output != nil, m.Error != "", m.Skip != ""} {
+			if set {
+				n++
+			}
+		}
+		if n != 1 {
+			return fmt.Errorf("%w: result needs exactly one of output, error and skip", ErrProtocol)
+		}
+	case TypeBye:
+	case "":
+		return fmt.Errorf("%w: message without type", ErrProtocol)
+	default:
+		return fmt.Errorf("%w: unknown message type %q", ErrProtocol, m.Type)
+	}
+	return nil
+}
+
+// Writer writes messages, one per line.
+type Writer struct {
+	w   *bufio.Writer
+	enc *json.Encoder
+}
+
+// NewWriter returns a Writer to w.
+func NewWriter(w io.Writer) *Writer {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	return &Writer{w: bw, enc: enc}
+}
+
+// Write writes m and flushes it.
+func (w *Writer) Write(m *Message) error {
+	if err := w.enc.Encode(m); err != nil {
+		return err
+	}
+	return w.w.Flush()
+}

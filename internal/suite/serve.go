@@ -1,0 +1,108 @@
+package suite
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+
+	"github.com/interopkit/interop/internal/peerproto"
+	"github.com/interopkit/interop/internal/vector"
+)
+
+// Version is the Go peer's version in its hello.
+var Version = func() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}()
+
+// Hello is the Go peer's hello.
+func Hello() *peerproto.Message {
+	return &peerproto.Message{
+		Type:     peerproto.TypeHello,
+		Protocol: peerproto.Version,
+		Peer:     &peerproto.PeerInfo{Name: "go", Language: "go", Implementation: "github.com/interopkit/interop (reference)", Version: Version},
+		Suites:   Names(),
+		Ops:      []string{peerproto.OpSeal, peerproto.OpOpen},
+	}
+}
+
+// Serve runs the Go peer over the peer protocol: hello, then one result
+// per run until bye or the end of r.
+func Serve(r io.Reader, w io.Writer) error {
+	in, out := peerproto.NewReader(r), peerproto.NewWriter(w)
+	if err := out.Write(Hello()); err != nil {
+		return err
+	}
+	for {
+		m, err := in.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch m.Type {
+		case peerproto.TypeBye:
+			return nil
+		case peerproto.TypeRun:
+			if err := out.Write(Handle(m)); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("%w: unexpected %q from the runner", peerproto.ErrProtocol, m.Type)
+		}
+	}
+}
+
+// Handle answers one run message.
+func Handle(m *peerproto.Message) *peerproto.Message {
+	res := &peerproto.Message{Type: peerproto.TypeResult, ID: m.ID}
+	var (
+		o   vector.Outcome
+		err error
+	)
+	if m.Op != "" {
+		o, err = runOp(m.Op, m.Input)
+	} else if f, ok := Lookup(m.Suite); ok {
+		o, err = f(m.Input)
+	} else {
+		res.Skip = fmt.Sprintf("suite %q is not supported", m.Suite)
+		return res
+	}
+	switch {
+	case err != nil:
+		// The input could not be interpreted: say so without echoing it.
+		res.Error, res.Message = peerproto.Unspecified, err.Error()
+	case o.Error != "":
+		res.Error, res.ErrorAt = o.Error, o.ErrorAt
+	default:
+		res.Output = o.Output
+	}
+	return res
+}
+
+func runOp(op string, raw json.RawMessage) (vector.Outcome, error) {
+	switch op {
+	case peerproto.OpOpen:
+		return open(raw)
+	case peerproto.OpSeal:
+		var in struct {
+			Salt      string `json:"salt"`
+			Plaintext string `json:"plaintext"`
+		}
+		if err := decodeInput(raw, &in, "salt", "plaintext"); err != nil {
+			return vector.Outcome{}, err
+		}
+		k, err := key(in.Salt)
+		if err != nil {
+			return vector.Outcome{}, err
+		}
+		return result(k.Seal(in.Plaintext))
+	}
+	return vector.Outcome{}, fmt.Errorf("%w: unknown op %q", ErrInput, op)
+}
+

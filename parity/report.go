@@ -1,0 +1,565 @@
+package parity
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+)
+
+// peerNames lists the peers of a report in report order.
+func (rep *Report) peerNames() []string {
+	var out []string
+	for _, p := range rep.Peers {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+// suiteNames lists the suites with results, pairwise last.
+func (rep *Report) suiteNames() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range rep.Suites {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, r := range rep.Results {
+		if !seen[r.Suite] {
+			seen[r.Suite] = true
+			out = append(out, r.Suite)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if (out[i] == PairwiseSuite) != (out[j] == PairwiseSuite) {
+			return out[j] == PairwiseSuite
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
+
+// cell summarises one peer on one suite; ok is false when the peer did
+// not declare the suite.
+type cell struct {
+	counts map[Status]int
+	ok     bool
+}
+
+func (rep *Report) matrix() map[[2]string]*cell {
+	m := map[[2]string]*cell{}
+	for _, p := range rep.Peers {
+		for _, s := range p.Suites {
+			m[[2]string{p.Name, s}] = &cell{counts: map[Status]int{}, ok: true}
+		}
+		if len(p.Ops) > 0 {
+			m[[2]string{p.Name, PairwiseSuite}] = &cell{counts: map[Status]int{}, ok: true}
+		}
+	}
+	for _, r := range rep.Results {
+		k := [2]string{r.Peer, r.Suite}
+		c := m[k]
+		if c == nil {
+			c = &cell{counts: map[Status]int{}, ok: true}
+			m[k] = c
+		}
+		c.counts[r.Status]++
+	}
+	return m
+}
+
+// text renders a cell: passes, then ✗ fails, ! stale, k known, ~ tolerated,
+// s skipped, ? not run; "—" when unsupported.
+func (c *cell) text() string {
+	if c == nil || !c.ok {
+		return "—"
+	}
+	parts := []string{fmt.Sprint(c.counts[Pass])}
+	for _, x := range []struct {
+		s Status
+		p string
+	}{{Fail, "✗"}, {Stale, "!"}, {Known, "k"}, {Tolerated, "~"}, {Skip, "s"}, {NotRun, "?"}} {
+		if n := c.counts[x.s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s%d", x.p, n))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// Summary is the closing line: "N passed, N failed, N skipped". Known
+// failures and tolerated answers count as passed (they do not fail the
+// gate); stale entries and cases not run count as failed.
+func (rep *Report) Summary() string {
+	c := rep.Counts()
+	passed := c[Pass] + c[Tolerated] + c[Known]
+	failed := c[Fail] + c[Stale] + c[NotRun]
+	return fmt.Sprintf("%d passed, %d failed, %d skipped", passed, failed, c[Skip])
+}
+
+// WriteText writes the terminal report: peers, the suites × peers matrix,
+// the failures (at most maxFailures, with expected and actual), problems,
+// and the summary line last.
+func (rep *Report) WriteText(w io.Writer, maxFailures int) error {
+	bw := bufio.NewWriter(w)
+	peers := rep.peerNames()
+	for _, p := range rep.Peers {
+		status := fmt.Sprintf("%s %s (%s)", p.Language, p.Implementation, p.Version)
+		if p.Error != "" {
+			status = "NOT AVAILABLE: " + p.Error
+		}
+		fmt.Fprintf(bw, "peer %-8s %s\n", p.Name, status)
+	}
+	fmt.Fprintln(bw)
+	m := rep.matrix()
+	suites := rep.suiteNames()
+	width := len("suite")
+	for _, s := range suites {
+		width = max(width, len(s))
+	}
+	colw := make([]int, len(peers))
+	for i, p := range peers {
+		colw[i] = runeLen(p)
+		for _, s := range suites {
+			colw[i] = max(colw[i], runeLen(m[[2]string{p, s}].text()))
+		}
+	}
+	fmt.Fprintf(bw, "%-*s", width, "suite")
+	for i, p := range peers {
+		fmt.Fprintf(bw, "  %s", pad(p, colw[i]))
+	}
+	fmt.Fprintln(bw)
+	for _, s := range suites {
+		fmt.Fprintf(bw, "%-*s", width, s)
+		for i, p := range peers {
+			fmt.Fprintf(bw, "  %s", pad(m[[2]string{p, s}].text(), colw[i]))
+		}
+		fmt.Fprintln(bw)
+	}
+	fmt.Fprintln(bw, "\ncells: passed, ✗ failed, ! stale known failure, k known failure, ~ tolerated (acceptable), s skipped, ? not run, — unsupported")
+
+	shown := 0
+	for _, r := range rep.Results {
+		if r.Status != Fail && r.Status != Stale && r.Status != NotRun {
+			continue
+		}
+		if shown == 0 {
+			fmt.Fprintln(bw, "\nFailures:")
+		}
+		if shown == maxFailures {
+			fmt.Fprintf(bw, "  … and more (see the JSON or HTML report)\n")
+			break
+		}
+		shown++
+		fmt.Fprintf(bw, "  %s %s %s #%s: %s\n", strings.ToUpper(string(r.Status)), r.Peer, r.Suite, r.Case, r.Description)
+		if r.Expected != nil {
+			fmt.Fprintf(bw, "      want %s\n", r.Expected)
+		}
+		if r.Got != nil {
+			fmt.Fprintf(bw, "      got  %s\n", r.Got)
+		}
+		if r.Message != "" {
+			fmt.Fprintf(bw, "      %s\n", oneLine(r.Message))
+		}
+	}
+	if len(rep.Problems) > 0 {
+		fmt.Fprintln(bw, "\nProblems:")
+		for _, p := range rep.Problems {
+			fmt.Fprintf(bw, "  %s\n", p)
+		}
+	}
+	for _, p := range rep.Peers {
+		if p.Stderr != "" {
+			fmt.Fprintf(bw, "\nstderr of peer %s (last lines):\n%s\n", p.Name, lastLines(p.Stderr, 15))
+		}
+	}
+	c := rep.Counts()
+	fmt.Fprintf(bw, "\n%d known failures, %d tolerated, %d results in %v\n", c[Known], c[Tolerated], len(rep.Results), rep.Elapsed.Round(time.Millisecond))
+	fmt.Fprintln(bw, rep.Summary())
+	return bw.Flush()
+}
+
+func runeLen(s string) int { return len([]rune(s)) }
+
+func pad(s string, n int) string {
+	if d := n - runeLen(s); d > 0 {
+		return s + strings.Repeat(" ", d)
+	}
+	return s
+}
+
+func oneLine(s string) string {
+	s = strings.ReplaceAll(s, "\n", " ⏎ ")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return "    " + strings.Join(lines, "\n    ")
+}
+
+// record is one line of the JSON report.
+type record struct {
+	Record string `json:"record"` // peer, case, problem, summary
+	*PeerReport
+	*Result
+	Problem string         `json:"problem,omitempty"`
+	Summary *summaryRecord `json:"summary,omitempty"`
+}
+
+type summaryRecord struct {
+	Suites  []string `json:"suites"`
+	Infra   bool     `json:"infra"`
+	Elapsed int64    `json:"elapsedNanos"`
+	Line    string   `json:"line"`
+	Exit    int      `json:"exit"`
+}
+
+// WriteJSON writes the JSON report: JSON Lines, one object per case
+// ("record":"case"), plus one per peer, per problem and a closing summary.
+// interop parity merge reads these back.
+func (rep *Report) WriteJSON(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for i := range rep.Peers {
+		if err := enc.Encode(record{Record: "peer", PeerReport: &rep.Peers[i]}); err != nil {
+			return err
+		}
+	}
+	for i := range rep.Results {
+		if err := enc.Encode(record{Record: "case", Result: &rep.Results[i]}); err != nil {
+			return err
+		}
+	}
+	for _, p := range rep.Problems {
+		if err := enc.Encode(record{Record: "problem", Problem: p}); err != nil {
+			return err
+		}
+	}
+	if err := enc.Encode(record{Record: "summary", Summary: &summaryRecord{Suites: rep.Suites, Infra: rep.Infra, Elapsed: int64(rep.Elapsed), Line: rep.Summary(), Exit: rep.Exit()}}); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// ErrReport reports a JSON report that cannot be read back.
+var ErrReport = errors.New("parity: bad json report")
+
+// ReadJSON reads a report written by WriteJSON.
+func ReadJSON(r io.Reader) (*Report, error) {
+	rep := &Report{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
+	line := 0
+	sawSummary := false
+	for sc.Scan() {
+		line++
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		var raw struct {
+			Record string `json:"record"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &raw); err != nil {
+			return nil, fmt.Errorf("%w: line %d: %v", ErrReport, line, err)
+		}
+		switch raw.Record {
+		case "peer":
+			var p PeerReport
+			if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
+				return nil, fmt.Errorf("%w: line %d: %v", ErrReport, line, err)
+			}
+			rep.Peers = append(rep.Peers, p)
+		case "case":
+			var res Result
+			if err := json.Unmarshal(sc.Bytes(), &res); err != nil {
+				return nil, fmt.Errorf("%w: line %d: %v", ErrReport, line, err)
+			}
+			rep.Results = append(rep.Results, res)
+		case "problem":
+			var p struct{ Problem string }
+			if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
+				return nil, fmt.Errorf("%w: line %d: %v", ErrReport, line, err)
+			}
+			rep.Problems = append(rep.Problems, p.Problem)
+		case "summary":
+			var s struct{ Summary summaryRecord }
+			if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
+				return nil, fmt.Errorf("%w: line %d: %v", ErrReport, line, err)
+			}
+			rep.Suites, rep.Infra, rep.Elapsed = s.Summary.Suites, s.Summary.Infra, time.Duration(s.Summary.Elapsed)
+			sawSummary = true
+		default:
+			return nil, fmt.Errorf("%w: line %d: unknown record %q", ErrReport, line, raw.Record)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrReport, err)
+	}
+	if !sawSummary {
+		return nil, fmt.Errorf("%w: no summary record (truncated report?)", ErrReport)
+	}
+	return rep, nil
+}
+
+// Merge combines shard reports into one: peers by name, results and
+// problems concatenated (duplicates dropped), the declared-suite check
+// redone over the whole.
+func Merge(reports ...*Report) *Report {
+	out := &Report{}
+	peers := map[string]int{}
+	seenProblem := map[string]bool{}
+	seenResult := map[string]bool{}
+	suites := map[string]bool{}
+	for _, r := range reports {
+		for _, p := range r.Peers {
+			if i, ok := peers[p.Name]; ok {
+				q := &out.Peers[i]
+				q.Restarts += p.Restarts
+				if q.Error == "" {
+					q.Error = p.Error
+				}
+				if q.Stderr == "" {
+					q.Stderr = p.Stderr
+				}
+				if len(q.Suites) == 0 {
+					q.Suites, q.Ops = p.Suites, p.Ops
+				}
+				continue
+			}
+			peers[p.Name] = len(out.Peers)
+			out.Peers = append(out.Peers, p)
+		}
+		for _, res := range r.Results {
+			k := res.Peer + "\x00" + res.Producer + "\x00" + res.Suite + "\x00" + res.Case
+			if !seenResult[k] {
+				seenResult[k] = true
+				out.Results = append(out.Results, res)
+			}
+		}
+		for _, p := range r.Problems {
+			if !strings.HasPrefix(p, declaredPrefix) && !seenProblem[p] {
+				seenProblem[p] = true
+				out.Problems = append(out.Problems, p)
+			}
+		}
+		for _, s := range r.Suites {
+			suites[s] = true
+		}
+		out.Infra = out.Infra || r.Infra
+		out.Elapsed = max(out.Elapsed, r.Elapsed)
+	}
+	for s := range suites {
+		out.Suites = append(out.Suites, s)
+	}
+	sort.Strings(out.Suites)
+	out.checkDeclared()
+	return out
+}
+
+// declaredPrefix starts the problems checkDeclared writes, so that Merge
+// can redo the check over all shards.
+const declaredPrefix = "declared but unanswered: "
+
+// checkDeclared fails the gate for a peer that declared a suite in play
+// and then answered none of its cases: a peer that silently runs nothing
+// must not pass.
+func (rep *Report) checkDeclared() {
+	inPlay := map[string]bool{}
+	for _, s := range rep.Suites {
+		inPlay[s] = true
+	}
+	answered := map[[2]string]bool{}
+	for _, res := range rep.Results {
+		if res.Status != Skip && res.Status != NotRun {
+			answered[[2]string{res.Peer, res.Suite}] = true
+		}
+	}
+	for _, p := range rep.Peers {
+		if p.Error != "" && len(p.Suites) == 0 {
+			continue // never started: reported as infrastructure
+		}
+		for _, s := range p.Suites {
+			if inPlay[s] && !answered[[2]string{p.Name, s}] {
+				rep.Problems = append(rep.Problems, fmt.Sprintf("%speer %s declared suite %s but answered none of its cases", declaredPrefix, p.Name, s))
+			}
+		}
+	}
+}
+
+// JUnit XML
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Class   string        `xml:"classname,attr"`
+	Name    string        `xml:"name,attr"`
+	Time    string        `xml:"time,attr"`
+	Failure *junitFailure `xml:"failure,omitempty"`
+	Skipped *junitSkipped `xml:"skipped,omitempty"`
+	Out     string        `xml:"system-out,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Body    string `xml:",chardata"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
+}
+
+// WriteJUnit writes JUnit XML: one testsuite per peer and suite, one
+// testcase per case. Known failures and tolerated answers are passing
+// testcases with a note; stale entries, failures and cases not run fail.
+func (rep *Report) WriteJUnit(w io.Writer) error {
+	all := junitSuites{Name: "interop parity", Time: seconds(rep.Elapsed)}
+	idx := map[string]int{}
+	for _, r := range rep.Results {
+		name := r.Peer + "/" + r.Suite
+		i, ok := idx[name]
+		if !ok {
+			i = len(all.Suites)
+			idx[name] = i
+			all.Suites = append(all.Suites, junitSuite{Name: name})
+		}
+		s := &all.Suites[i]
+		tc := junitCase{Class: r.Peer + "." + r.Suite, Name: r.Case, Time: seconds(time.Duration(r.Micros) * time.Microsecond)}
+		switch r.Status {
+		case Fail, Stale, NotRun:
+			body := ""
+			if r.Expected != nil {
+				body += "want " + r.Expected.String() + "\n"
+			}
+			if r.Got != nil {
+				body += "got  " + r.Got.String() + "\n"
+			}
+			tc.Failure = &junitFailure{Message: oneLine(firstNonEmpty(r.Message, r.Description)), Type: string(r.Status), Body: body + r.Message}
+			s.Failures++
+			all.Failures++
+		case Skip:
+			tc.Skipped = &junitSkipped{Message: r.Message}
+			s.Skipped++
+			all.Skipped++
+		case Known:
+			tc.Out = "known failure: " + r.Reason
+		case Tolerated:
+			tc.Out = "tolerated deviation on an acceptable case"
+		}
+		s.Cases = append(s.Cases, tc)
+		s.Tests++
+		all.Tests++
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(all); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.6f", d.Seconds()) }
+
+func firstNonEmpty(a ...string) string {
+	for _, s := range a {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// WriteMarkdown writes a report that fits a CI job summary: the matrix,
+// the verdict and the failures.
+func (rep *Report) WriteMarkdown(w io.Writer, maxFailures int) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "## interop parity: %s\n\n", rep.Summary())
+	peers := rep.peerNames()
+	m := rep.matrix()
+	fmt.Fprintf(bw, "| suite | %s |\n|---|%s\n", strings.Join(peers, " | "), strings.Repeat("---|", len(peers)))
+	for _, s := range rep.suiteNames() {
+		fmt.Fprintf(bw, "| `%s` |", s)
+		for _, p := range peers {
+			fmt.Fprintf(bw, " %s |", m[[2]string{p, s}].text())
+		}
+		fmt.Fprintln(bw)
+	}
+	fmt.Fprintln(bw, "\nCells: passed, ✗ failed, ! stale known failure, k known failure, ~ tolerated, s skipped, ? not run, — unsupported.")
+	fmt.Fprintln(bw, "\n| peer | implementation | version |\n|---|---|---|")
+	for _, p := range rep.Peers {
+		impl := p.Implementation
+		if p.Error != "" {
+			impl = "**not available**: " + mdEscape(p.Error)
+		}
+		fmt.Fprintf(bw, "| %s | %s | %s |\n", p.Name, impl, p.Version)
+	}
+	shown := 0
+	for _, r := range rep.Results {
+		if r.Status != Fail && r.Status != Stale && r.Status != NotRun {
+			continue
+		}
+		if shown == 0 {
+			fmt.Fprint(bw, "\n### Failures\n\n")
+		}
+		if shown == maxFailures {
+			fmt.Fprintln(bw, "- … and more: see the HTML report")
+			break
+		}
+		shown++
+		fmt.Fprintf(bw, "- **%s** `%s` `%s` `#%s`: %s", r.Status, r.Peer, r.Suite, r.Case, mdEscape(r.Description))
+		if r.Expected != nil && r.Got != nil {
+			fmt.Fprintf(bw, " — want `%s`, got `%s`", mdCode(r.Expected.String()), mdCode(r.Got.String()))
+		} else if r.Message != "" {
+			fmt.Fprintf(bw, " — %s", mdEscape(oneLine(r.Message)))
+		}
+		fmt.Fprintln(bw)
+	}
+	if len(rep.Problems) > 0 {
+		fmt.Fprint(bw, "\n### Problems\n\n")
+		for _, p := range rep.Problems {
+			fmt.Fprintf(bw, "- %s\n", mdEscape(p))
+		}
+	}
+	return bw.Flush()
+}
+
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", "\\|", "<", "&lt;", ">", "&gt;", "\n", " ").Replace(s)
+}
+
+func mdCode(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "`", "'"), "\n", " ") }
