@@ -83,7 +83,11 @@ func Start(ctx context.Context, spec Spec, startTimeout time.Duration) (*Peer, e
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrStart, spec.Name, err)
 	}
+	// One goroutine reads until the output ends, then reaps the process:
+	// exec requires every read of the pipe to finish before Wait.
 	go func() {
+		defer close(p.exited)
+		defer func() { p.waitErr = cmd.Wait() }()
 		r := peerproto.NewReader(stdout)
 		for {
 			m, err := r.Read()
@@ -96,10 +100,6 @@ func Start(ctx context.Context, spec Spec, startTimeout time.Duration) (*Peer, e
 				return
 			}
 		}
-	}()
-	go func() {
-		p.waitErr = cmd.Wait()
-		close(p.exited)
 	}()
 
 	timer := time.NewTimer(startTimeout)
@@ -181,20 +181,22 @@ func (p *Peer) Close() {
 	_ = p.stdin.Close()
 	select {
 	case <-p.exited:
-		p.once.Do(func() { close(p.stop) })
 	case <-time.After(2 * time.Second):
-		p.Kill()
 	}
+	p.Kill()
 }
 
 // Kill kills the peer's process group and waits for it to be reaped.
 func (p *Peer) Kill() {
-	if p.cmd.Process != nil {
+	p.once.Do(func() { close(p.stop) }) // unblock the reader first
+	select {
+	case <-p.exited:
+		// Already reaped: its group id may be reused, so leave it alone.
+	default:
 		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 	}
 	_ = p.stdin.Close()
 	<-p.exited
-	p.once.Do(func() { close(p.stop) })
 }
 
 // Stderr returns what the peer has written to standard error, at most the
