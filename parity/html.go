@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"html/template"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/interopkit/interop/internal/vector"
@@ -52,6 +53,17 @@ func (rep *Report) WriteHTML(w io.Writer) error {
 		}
 		items = append(items, it)
 	}
+	// Failures first, then deviations, then the rest, each in run order.
+	rank := func(it item) int {
+		switch {
+		case it.Bad:
+			return 0
+		case it.Status == Known || it.Status == Tolerated:
+			return 1
+		}
+		return 2
+	}
+	sort.SliceStable(items, func(i, j int) bool { return rank(items[i]) < rank(items[j]) })
 	data := struct {
 		Summary  string
 		Peers    []PeerReport
@@ -153,7 +165,7 @@ details{margin:.4em 0;border:1px solid #ddd;padding:.3em .6em} summary{cursor:po
 </div>
 <h2>Results</h2>
 <div id="results">
-{{range .Items}}<details class="result" data-peer="{{.Peer}}" data-suite="{{.Suite}}" data-status="{{.Status}}" data-bad="{{.Bad}}"{{if .Bad}} open{{end}}>
+{{range .Items}}<details class="result" data-peer="{{.Peer}}" data-suite="{{.Suite}}" data-status="{{.Status}}" data-bad="{{.Bad}}"{{if .Bad}} open data-case-open="{{.Case}}"{{end}}>
 <summary><span class="status-{{.Status}}">{{.Status}}</span> {{.Peer}}{{if .Producer}} (sealed by {{.Producer}}){{end}} · {{.Suite}} · #{{.Case}} — {{.Description}}</summary>
 {{if .Diff}}<div class="diff">{{.Diff}}</div>{{end}}
 {{if .Message}}<p>{{.Message}}</p>{{end}}

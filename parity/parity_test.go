@@ -37,6 +37,7 @@ func TestMain(m *testing.M) {
 //	wrongid:ID    answers case ID with another id
 //	garbage:ID    prints a line that is not JSON on case ID
 //	wrong:ID      answers case ID with a wrong output
+//	none          answers "none" to every detection
 //	liar          declares envelope.detect and skips every case
 //	silent        never says hello
 //	nohello       says something else first
@@ -76,6 +77,8 @@ func fakePeer(mode string) int {
 			continue
 		case kind == "wrong" && hit:
 			res.Output = json.RawMessage(`"v2"`)
+		case kind == "none" && res.Output != nil:
+			res.Output = json.RawMessage(`"none"`)
 		case kind == "liar":
 			res = &peerproto.Message{Type: peerproto.TypeResult, ID: m.ID, Skip: "not really"}
 		}
@@ -160,7 +163,7 @@ func TestFaultsArePinnedToTheirCase(t *testing.T) {
 	} {
 		t.Run(tt.mode, func(t *testing.T) {
 			defer checkLeaks(t)()
-			rep := run(t, Config{Peers: []PeerSpec{fake(t, "p", tt.mode)}, CaseTimeout: 500 * time.Millisecond})
+			rep := run(t, Config{Peers: []PeerSpec{fake(t, "p", tt.mode)}, CaseTimeout: time.Second})
 			res := byCase(rep, "p")
 			if r := res["d-2"]; r.Status != Fail || !strings.Contains(r.Message, tt.want) {
 				t.Fatalf("d-2: %+v", r)
