@@ -7,6 +7,7 @@
 //	interop envelope encrypt|decrypt|migrate [VALUE | -]
 //	interop vectors validate|check [DIR]
 //	interop secrets scan [--glob PATTERN]... [--format text|json] PATH...
+//	interop manifest validate FILE...
 //	interop parity [flags] | interop parity merge REPORT.json... | interop peer
 //
 // Exit codes: 0 success, 1 failure or finding, 2 usage error.
@@ -60,6 +61,7 @@ Usage:
   interop vectors check [DIR]              run the Go implementation over every case
   interop secrets scan [--glob G] [--format text|json] PATH...
                                            find credentials in prompt templates
+  interop manifest validate FILE...        check plugin manifests against the schema
   interop parity [flags]                   the conformance gate over every peer
   interop parity merge REPORT.json...      combine the reports of shards
   interop peer                             serve the Go implementation to the gate
@@ -117,6 +119,8 @@ func dispatch(args []string, e *env) int {
 		return runVectors(args[1:], e)
 	case "secrets":
 		return runSecrets(args[1:], e)
+	case "manifest":
+		return runManifest(args[1:], e)
 	case "parity":
 		return runParity(args[1:], e)
 	case "peer":

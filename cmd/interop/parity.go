@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -21,6 +22,7 @@ import (
 const parityHelp = `
 Usage: interop parity [flags]
        interop parity merge [--report FORMAT=FILE]... REPORT.json...
+       interop parity fuzz --suite SUITE [--n N] [--seed X]
        interop peer
 
 The conformance gate: starts the peers (go, ts, python, rust, and any given
@@ -79,6 +81,9 @@ func runPeer(args []string, e *env) int {
 func runParity(args []string, e *env) int {
 	if len(args) > 0 && args[0] == "merge" {
 		return runParityMerge(args[1:], e)
+	}
+	if len(args) > 0 && args[0] == "fuzz" {
+		return runParityFuzz(args[1:], e)
 	}
 	cmd := newFlags("parity", parityHelp)
 	var peersFlag, extra, suites, cases, reports multi
@@ -420,3 +425,80 @@ func (p *progressBar) finish() {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
 }
+
+func runParityFuzz(args []string, e *env) int {
+	cmd := newFlags("parity fuzz", parityFuzzHelp)
+	var peersFlag, extra multi
+	cmd.Var(&peersFlag, "peers", "`LIST` of peers (default auto); the first (go by default) is the reference")
+	cmd.Var(&extra, "peer", "add a peer: `NAME=COMMAND` (repeatable)")
+	suiteName := cmd.String("suite", "", "`SUITE` to fuzz: "+strings.Join(parity.FuzzSuites(), ", "))
+	n := cmd.Int("n", 200, "`N` inputs to try")
+	seed := cmd.Uint64("seed", 1, "random `SEED`; the same seed and peers give the same inputs")
+	out := cmd.String("out", "fuzz-candidates", "`DIR` for candidate vector files (never vectors/)")
+	root := cmd.String("root", ".", "checkout `DIR` the ts, python and rust peers run from")
+	timeout := cmd.Duration("timeout", 5*time.Second, "deadline per case")
+	if code, done := cmd.parse(args, e); done {
+		return code
+	}
+	if *suiteName == "" || *n < 1 || cmd.NArg() > 0 {
+		return usagef(e, "parity fuzz: give --suite and a positive --n (see --help)")
+	}
+	specs, missing, err := choosePeers(splitList(peersFlag), extra, *root)
+	if err != nil {
+		return usagef(e, "parity fuzz: %v", err)
+	}
+	for _, m := range missing {
+		fmt.Fprintf(e.stderr, "interop parity fuzz: peer %s is not installed; skipping\n", m)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	rep, err := parity.Fuzz(ctx, parity.FuzzConfig{Peers: specs, Suite: *suiteName, N: *n, Seed: *seed, CaseTimeout: *timeout})
+	if errors.Is(err, parity.ErrFuzzSuite) {
+		return usagef(e, "parity fuzz: %v", err)
+	}
+	if err != nil {
+		return failInfra(e, "parity fuzz: %v", err)
+	}
+	fmt.Fprintf(e.stdout, "%s: %d inputs, %d disagreements with %s\n", rep.Suite, rep.Tried, len(rep.Disagreements), rep.Reference)
+	for _, d := range rep.Disagreements {
+		fmt.Fprintf(e.stdout, "  %s differ on %s\n", strings.Join(d.Differs, ", "), oneLineJSON(d.Input))
+	}
+	if len(rep.Disagreements) == 0 {
+		return exitOK
+	}
+	body, err := rep.CandidateFile(*seed)
+	if err != nil {
+		return failInfra(e, "parity fuzz: %v", err)
+	}
+	dir := filepath.Join(*out, rep.Suite)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return failInfra(e, "parity fuzz: %v", err)
+	}
+	file := filepath.Join(dir, fmt.Sprintf("fuzz-%d.json", *seed))
+	if err := os.WriteFile(file, body, 0o644); err != nil {
+		return failInfra(e, "parity fuzz: %v", err)
+	}
+	fmt.Fprintf(e.stdout, "candidates written to %s for review\n", file)
+	return exitFailure
+}
+
+func oneLineJSON(b []byte) string {
+	s := string(b)
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}
+
+const parityFuzzHelp = `
+Usage: interop parity fuzz --suite SUITE [--n N] [--seed X] [--peers LIST] [--out DIR]
+
+Differential fuzzing: generates inputs for SUITE (random Unicode, UUID-like
+strings, control characters; random plaintexts and salts; mutated real
+envelopes), runs each through every peer, and reports every input on which
+a peer's outcome differs from the reference peer's (the first peer, go by
+default), minimized. Disagreements are written as a candidate vector file
+under DIR/SUITE/ for review; nothing is written into vectors/.
+Exit code 0 when all peers agree, 1 when there are candidates, 2 on usage or
+infrastructure failure.
+`

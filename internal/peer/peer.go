@@ -42,16 +42,16 @@ type Peer struct {
 	Spec  Spec
 	Hello *peerproto.Message
 
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	out    *peerproto.Writer
-	msgs   chan readResult
-	stop   chan struct{} // closed when the peer is killed: ends the reader
-	once   sync.Once
-	exited chan struct{}
+	cmd     *exec.Cmd
+	stdin   io.WriteCloser
+	out     *peerproto.Writer
+	msgs    chan readResult
+	stop    chan struct{} // closed when the peer is killed: ends the reader
+	once    sync.Once
+	exited  chan struct{}
 	waitErr error
-	stderr *ring
-	nextID int64
+	stderr  *ring
+	nextID  int64
 }
 
 type readResult struct {

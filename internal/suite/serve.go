@@ -105,4 +105,3 @@ func runOp(op string, raw json.RawMessage) (vector.Outcome, error) {
 	}
 	return vector.Outcome{}, fmt.Errorf("%w: unknown op %q", ErrInput, op)
 }
-

@@ -113,8 +113,10 @@ export function evaluateCase(suite, def) {
   if (declared.some((f) => TOLERATED.has(f))) result = 'acceptable';
 
   const out = { id, description: def.description, input: def.input };
-  if (has(spec, 'error')) out.error = spec.error;
-  else out.output = spec.output;
+  if (has(spec, 'error')) {
+    out.error = spec.error;
+    if (has(spec, 'errorAt')) out.errorAt = spec.errorAt;
+  } else out.output = spec.output;
   out.result = result;
   out.flags = flags;
   if (deviates) out.upstream = { ts: has(obs, 'output') && !obs.failed ? { output: obs.output } : { error: obs.error ?? obs.note } };

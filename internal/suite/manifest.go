@@ -1,0 +1,86 @@
+package suite
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/interopkit/interop/internal/vector"
+	"github.com/interopkit/interop/manifest"
+)
+
+func init() {
+	register("manifest.validate", manifestValidate)
+}
+
+// manifestEntry is one normalised problem of spec/manifest.md.
+type manifestEntry struct {
+	Pointer  string `json:"pointer"`
+	Rule     string `json:"rule"`
+	Property string `json:"property,omitempty"`
+}
+
+type manifestOutput struct {
+	Valid  bool            `json:"valid"`
+	Errors []manifestEntry `json:"errors,omitempty"`
+}
+
+// manifestErrorKinds maps the document-layer errors onto the suite's kinds.
+var manifestErrorKinds = []struct {
+	err  error
+	kind string
+}{
+	{manifest.ErrTooLarge, "too_large"},
+	{manifest.ErrInvalidUTF8, "invalid_utf8"},
+	{manifest.ErrNotJSON, "not_json"},
+	{manifest.ErrDuplicateKey, "duplicate_key"},
+	{manifest.ErrNumberOverflow, "number_overflow"},
+	{manifest.ErrTooDeep, "too_deep"},
+}
+
+func manifestValidate(raw json.RawMessage) (vector.Outcome, error) {
+	var in struct {
+		Text *string `json:"text"`
+		Hex  *string `json:"hex"`
+	}
+	if err := decodeInput(raw, &in); err != nil {
+		return vector.Outcome{}, err
+	}
+	var doc []byte
+	switch {
+	case in.Text != nil && in.Hex == nil:
+		doc = []byte(*in.Text)
+	case in.Hex != nil && in.Text == nil:
+		b, err := hex.DecodeString(*in.Hex)
+		if err != nil {
+			return vector.Outcome{}, fmt.Errorf("%w: hex: %v", ErrInput, err)
+		}
+		doc = b
+	default:
+		return vector.Outcome{}, fmt.Errorf("%w: want exactly one of text and hex", ErrInput)
+	}
+	problems, err := manifest.Validate(doc)
+	if err != nil {
+		var de *manifest.DocumentError
+		if !errors.As(err, &de) {
+			return vector.Outcome{}, err
+		}
+		for _, k := range manifestErrorKinds {
+			if errors.Is(err, k.err) {
+				out := vector.Outcome{Error: k.kind}
+				if de.HasPointer {
+					at := de.Pointer
+					out.ErrorAt = &at
+				}
+				return out, nil
+			}
+		}
+		return vector.Outcome{}, err
+	}
+	out := manifestOutput{Valid: len(problems) == 0}
+	for _, p := range problems {
+		out.Errors = append(out.Errors, manifestEntry{Pointer: p.Pointer, Rule: p.Rule, Property: p.Property})
+	}
+	return output(out)
+}

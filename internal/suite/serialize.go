@@ -1,0 +1,111 @@
+package suite
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/interopkit/interop/internal/vector"
+	"github.com/interopkit/interop/types"
+)
+
+func init() { register("serialize.roundtrip", serializeRoundtrip) }
+
+// codec is what every top-level type of package types implements.
+type codec interface {
+	json.Marshaler
+	json.Unmarshaler
+}
+
+// newValue returns a fresh value of the type a case names.
+func newValue(name string) (codec, bool) {
+	switch name {
+	case "Memory":
+		return new(types.Memory), true
+	case "Content":
+		return new(types.Content), true
+	case "State":
+		return new(types.State), true
+	case "ActionResult":
+		return new(types.ActionResult), true
+	case "ProviderResult":
+		return new(types.ProviderResult), true
+	case "PluginManifest":
+		return new(types.PluginManifest), true
+	}
+	return nil, false
+}
+
+// serializeKinds maps the errors of package types onto the suite's error
+// kinds; located says whether the kind carries errorAt.
+var serializeKinds = []struct {
+	err     error
+	kind    string
+	located bool
+}{
+	{types.ErrInvalidUTF8, "invalid_utf8", false},
+	{types.ErrSyntax, "syntax", false},
+	{types.ErrTooDeep, "too_deep", false},
+	{types.ErrDuplicateKey, "duplicate_key", true},
+	{types.ErrRange, "out_of_range", true},
+	{types.ErrType, "invalid_type", true},
+	{types.ErrMissing, "missing_field", true},
+}
+
+func serializeRoundtrip(raw json.RawMessage) (vector.Outcome, error) {
+	var in struct {
+		Type string  `json:"type"`
+		Text *string `json:"text"`
+		Hex  *string `json:"hex"`
+	}
+	if err := decodeInput(raw, &in, "type"); err != nil {
+		return vector.Outcome{}, err
+	}
+	v, ok := newValue(in.Type)
+	if !ok {
+		return vector.Outcome{}, fmt.Errorf("%w: unknown type %q", ErrInput, in.Type)
+	}
+	var data []byte
+	switch {
+	case in.Text != nil && in.Hex == nil:
+		data = []byte(*in.Text)
+	case in.Hex != nil && in.Text == nil:
+		b, err := hex.DecodeString(*in.Hex)
+		if err != nil {
+			return vector.Outcome{}, fmt.Errorf("%w: hex: %v", ErrInput, err)
+		}
+		data = b
+	default:
+		return vector.Outcome{}, fmt.Errorf("%w: exactly one of text and hex", ErrInput)
+	}
+	if err := v.UnmarshalJSON(data); err != nil {
+		var e *types.Error
+		if !errors.As(err, &e) {
+			return vector.Outcome{}, err
+		}
+		for _, k := range serializeKinds {
+			if errors.Is(err, k.err) {
+				o := vector.Outcome{Error: k.kind}
+				if k.located {
+					o.ErrorAt = &e.Path
+				}
+				return o, nil
+			}
+		}
+		return vector.Outcome{}, err
+	}
+	out, err := v.MarshalJSON()
+	if err != nil {
+		return failed("reserialize_failed")
+	}
+	// The canonical text must read back to itself.
+	again, _ := newValue(in.Type)
+	if err := again.UnmarshalJSON(out); err != nil {
+		return failed("canonical_text_unreadable")
+	}
+	if out2, err := again.MarshalJSON(); err != nil || string(out2) != string(out) {
+		return failed("canonical_text_not_stable")
+	}
+	return output(string(out))
+}
