@@ -1,53 +1,92 @@
 # interop: the elizaOS cross-language interop conformance and bridge suite.
 #
-#   make parity   the main job: the conformance gate over vectors/
+#   make parity   the main job: install the peers and run the conformance gate
 #   make test     every test (installs what the tests need first)
 #   make bench    benchmarks, each with its same-run raw baseline
 #   make vectors  regenerate vectors/ from the real upstream packages
+#   make fuzz     run every fuzz target for FUZZTIME each
 
 GO      ?= go
 NPM     ?= npm
 NODE    ?= node
+PYTHON  ?= python3
+CARGO   ?= cargo
 BIN     := bin/interop
-TS_DIR  := runners/ts
-TS_DEPS := $(TS_DIR)/node_modules/.package-lock.json
+
+TS_DIR   := runners/ts
+TS_DEPS  := $(TS_DIR)/node_modules/.package-lock.json
+PY_DIR   := runners/python
+PY_VENV  := $(PY_DIR)/.venv
+PY_DEPS  := $(PY_VENV)/.installed
+RS_DIR   := runners/rust
+RS_PEER  := $(RS_DIR)/target/release/interop-peer
 
 export CGO_ENABLED := 1
 
-.PHONY: all build parity test test-go lint vectors vectors-check bench fuzz clean
+.PHONY: all build parity parity-check peers peers-optional test test-go lint vectors vectors-check \
+	bench fuzz chromium clean
 
 all: build
 
 build:
 	$(GO) build -o $(BIN) ./cmd/interop
 
-# The Go peer needs nothing but Go. Until the parity runner exists, the
-# gate is the Go reference checked against every vector.
-parity: build
-	./$(BIN) vectors validate vectors
-	./$(BIN) vectors check vectors
+# ---- peers: each wraps the real upstream package, pinned
 
-test: lint vectors-check test-go
+# npm ci installs exactly package-lock.json; no install scripts are needed.
+$(TS_DEPS): $(TS_DIR)/package.json $(TS_DIR)/package-lock.json
+	cd $(TS_DIR) && $(NPM) ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+# A virtual environment inside the repository, from the hash-pinned lock.
+$(PY_DEPS): $(PY_DIR)/requirements.lock
+	rm -rf $(PY_VENV)
+	$(PYTHON) -m venv $(PY_VENV)
+	$(PY_VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes --no-deps --only-binary :all: -r $(PY_DIR)/requirements.lock
+	@touch $@
+
+$(RS_PEER): $(RS_DIR)/Cargo.toml $(RS_DIR)/Cargo.lock $(wildcard $(RS_DIR)/src/*.rs)
+	cd $(RS_DIR) && $(CARGO) build --release --locked
+
+peers: $(TS_DEPS) $(PY_DEPS) $(RS_PEER)
+
+# make parity installs what it can; a peer whose installation fails is
+# reported as not installed and the gate runs with the others (the Go peer
+# needs nothing).
+peers-optional:
+	-@$(MAKE) --no-print-directory $(TS_DEPS)
+	-@$(MAKE) --no-print-directory $(PY_DEPS)
+	-@$(MAKE) --no-print-directory $(RS_PEER)
+
+parity: build peers-optional
+	./$(BIN) parity --peers auto
+
+# The gate as a test: all four peers required, known-failure lists strict.
+parity-check: build peers
+	./$(BIN) parity --peers all --progress never
+
+# ---- tests
+
+test: lint vectors-check chromium parity-check test-go
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags purego ./...
+
+# Debian's chromium renders the HTML report in a test (as root on CI).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 # The second run forces the portable code paths (no SSE2 assembly).
 test-go:
 	$(GO) test -race -count=1 ./...
 	$(GO) test -count=1 -tags purego ./internal/... ./ids ./envelope
 
-# npm ci installs exactly package-lock.json; install scripts are not needed
-# by @elizaos/core and are skipped.
-$(TS_DEPS): $(TS_DIR)/package.json $(TS_DIR)/package-lock.json
-	cd $(TS_DIR) && $(NPM) ci --ignore-scripts --no-audit --no-fund
-	@touch $@
-
 vectors: $(TS_DEPS)
 	cd $(TS_DIR) && $(NODE) gen-vectors.mjs ../../vectors
 
-# Regenerating the vectors from the pinned upstream package must change
+# Regenerating the vectors from the pinned upstream packages must change
 # nothing: expected values come from running upstream, never from editing.
 vectors-check: vectors
 	@if [ -n "$$(git status --porcelain -- vectors)" ]; then \
@@ -59,13 +98,12 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 FUZZTIME ?= 20s
+FUZZ_TARGETS := \
+	ids:FuzzStringToUUID envelope:FuzzOpen envelope:FuzzSealOpen internal/vector:FuzzRead \
+	internal/hexcodec:FuzzDecode internal/uriescape:FuzzEscape internal/secretscan:FuzzScanText
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzStringToUUID$$' -fuzztime $(FUZZTIME) ./ids
-	$(GO) test -run '^$$' -fuzz '^FuzzOpen$$' -fuzztime $(FUZZTIME) ./envelope
-	$(GO) test -run '^$$' -fuzz '^FuzzSealOpen$$' -fuzztime $(FUZZTIME) ./envelope
-	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./internal/vector
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/hexcodec
-	$(GO) test -run '^$$' -fuzz '^FuzzEscape$$' -fuzztime $(FUZZTIME) ./internal/uriescape
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "fuzz $$pkg $$fn"; $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) ./$$pkg || exit 1; done
 
 clean:
-	rm -rf bin
+	rm -rf bin $(PY_VENV) $(RS_DIR)/target

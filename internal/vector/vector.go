@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"reflect"
 	"strings"
 )
@@ -112,16 +113,57 @@ func (c *Case) Matches(got Outcome) bool {
 	return JSONEqual(c.Output, got.Output)
 }
 
-// JSONEqual reports whether a and b encode the same JSON value. Numbers are
-// compared by their literal text, which is exact for the integers vectors
-// carry.
+// JSONEqual reports whether a and b encode the same JSON value: the same
+// types, strings and members (in any order), and numbers of the same
+// exact decimal value however they are spelled (1e-7 and 1e-07, 1.0 and 1
+// are equal; no rounding through float64 is involved).
 func JSONEqual(a, b json.RawMessage) bool {
 	va, errA := decode(a)
 	vb, errB := decode(b)
 	if errA != nil || errB != nil {
 		return false
 	}
-	return reflect.DeepEqual(va, vb)
+	return equalValues(va, vb)
+}
+
+func equalValues(a, b any) bool {
+	switch x := a.(type) {
+	case json.Number:
+		y, ok := b.(json.Number)
+		if !ok {
+			return false
+		}
+		if x == y {
+			return true
+		}
+		rx, okx := new(big.Rat).SetString(string(x))
+		ry, oky := new(big.Rat).SetString(string(y))
+		return okx && oky && rx.Cmp(ry) == 0
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			w, ok := y[k]
+			if !ok || !equalValues(v, w) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !equalValues(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return reflect.DeepEqual(a, b)
 }
 
 func decode(m json.RawMessage) (any, error) {

@@ -97,6 +97,10 @@ func TestJSONEqual(t *testing.T) {
 		{`{"a":1}`, `{"a":1,"b":2}`, false},
 		{`"x"`, `"x" "y"`, false},
 		{`[1,2]`, `[2,1]`, false},
+		{`1e-7`, `1e-07`, true},
+		{`[1.0]`, `[1]`, true},
+		{`9007199254740993`, `9007199254740992`, false},
+		{`0.30000000000000004`, `0.3`, false},
 	} {
 		if got := JSONEqual([]byte(tt.a), []byte(tt.b)); got != tt.want {
 			t.Errorf("JSONEqual(%s, %s) = %v", tt.a, tt.b, got)

@@ -77,9 +77,10 @@ export function observeCreateUniqueUuid({ agentId, base }) {
 
 // ---------------------------------------------------------------- envelopes
 
-// Seal with upstream, IV from the seeded stream for `label`.
+// Seal with upstream. With a `label`, the IV comes from the seeded stream for it
+// (when gen/rng.mjs is installed); without one (the peer), the RNG module is untouched.
 export function encrypt(value, salt, label) {
-  rng.seed(label);
+  if (label !== undefined) rng.seed(label);
   const out = core.encryptStringValue(value, salt);
   drainLogs();
   return out;
@@ -127,7 +128,7 @@ export function observeRoundtrip({ salt, plaintext }, label) {
 
 // migrate: unchanged, or migrated (result decrypted by upstream).
 export function observeMigrate({ salt, value }, label) {
-  rng.seed(label);
+  if (label !== undefined) rng.seed(label);
   drainLogs();
   const out = core.migrateEncryptedStringValue(value, salt);
   const logs = drainLogs();
