@@ -64,7 +64,7 @@ func (r Result) Valid() bool { return len(r.Problems) == 0 }
 // the known deviations of upstream plugin children. The error is non-nil
 // only when doc cannot be read as a JSON document.
 func Check(doc []byte) (Result, error) {
-	v, err := parseDocument(doc)
+	v, err := readDocument(doc)
 	if err != nil {
 		return Result{}, err
 	}

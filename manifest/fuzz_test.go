@@ -10,9 +10,17 @@ import (
 	"testing"
 
 	"github.com/interopkit/interop/manifest"
+	"github.com/interopkit/interop/types"
 )
 
-var documentErrors = []error{manifest.ErrTooLarge, manifest.ErrInvalidUTF8, manifest.ErrNotJSON, manifest.ErrDuplicateKey, manifest.ErrNumberOverflow, manifest.ErrTooDeep}
+var documentErrors = []error{manifest.ErrTooLarge, manifest.ErrInvalidUTF8, manifest.ErrSyntax, manifest.ErrTooDeep, manifest.ErrDuplicateKey, manifest.ErrRange}
+
+// typesKinds pairs the document errors with the types errors of the same
+// kind; the manifest limits (too_large, too_deep) have no pair.
+var typesKinds = map[error]error{
+	manifest.ErrInvalidUTF8: types.ErrInvalidUTF8, manifest.ErrSyntax: types.ErrSyntax,
+	manifest.ErrDuplicateKey: types.ErrDuplicateKey, manifest.ErrRange: types.ErrRange,
+}
 
 // FuzzValidate feeds arbitrary documents to Validate and Check, and builds
 // a valid manifest around the fuzzed text and number:
@@ -20,6 +28,10 @@ var documentErrors = []error{manifest.ErrTooLarge, manifest.ErrInvalidUTF8, mani
 //   - an error is always a *DocumentError of exactly one kind;
 //   - a document Validate reads is JSON by encoding/json's standard too
 //     (the reader is stricter, never looser);
+//   - Validate and types.PluginManifest read JSON alike: a document error
+//     other than the manifest limits is the types error of the same kind
+//     at the same pointer, and a document Validate reads fails in types, if
+//     at all, only for its shape;
 //   - every problem's pointer names a location that exists in the document;
 //   - Check agrees with Validate;
 //   - a manifest valid by construction has no problems.
@@ -27,7 +39,8 @@ func FuzzValidate(f *testing.F) {
 	for _, s := range []string{
 		minimal, `{}`, `[]`, `null`, `{"a":1,"a":2}`, `{"x":1e400}`, `"\ud800"`, `{"routes":[{"path":"/","type":"GET"}]}`,
 		`{"config":{"a/b~":[],"":{}}}`, `{"name":"x","name":"x"}`, strings.Repeat("[", 200), "\ufeff{}", `{"n\u0061me":1,"name":2}`,
-		`{"providers":[{"name":"P","position":1.0}],"version":"1.0.0\n"}`,
+		`{"providers":[{"name":"P","position":1.0}],"version":"1.0.0\n"}`, `{"a":1e400,"a":1}`, `{"a":1,"a":2,`,
+		`{"config":{"N":9007199254740992}}`, `{"x":-9007199254740991}`,
 	} {
 		f.Add([]byte(s), "description text", 1.5)
 	}
@@ -65,6 +78,7 @@ func FuzzValidate(f *testing.F) {
 				}
 			}
 		}
+		compareWithTypes(t, doc, typesKinds)
 		res, cerr := manifest.Check(doc)
 		if (cerr == nil) != (err == nil) || !reflect.DeepEqual(res.Problems, problems) {
 			t.Fatalf("Check disagrees with Validate: %v %v / %v %v", res.Problems, cerr, problems, err)
@@ -75,6 +89,7 @@ func FuzzValidate(f *testing.F) {
 		if math.IsNaN(num) || math.IsInf(num, 0) {
 			num = 0
 		}
+		num = math.Mod(num, 1<<53) // a magnitude above 2^53-1 is out_of_range
 		valid := map[string]any{
 			"name": "fuzz-plugin", "description": text, "version": "1.2.3", "language": "rust",
 			"config":    map[string]any{text: num, "b": text},

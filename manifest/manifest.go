@@ -2,10 +2,13 @@
 // against schemas/plugin.schema.json, the draft-07 schema of the upstream
 // interop layer (identified by SchemaID).
 //
-// Validation works on the raw JSON document. The document layer is strict
-// and its failures are errors (a *DocumentError matching ErrTooLarge,
-// ErrInvalidUTF8, ErrNotJSON, ErrDuplicateKey, ErrNumberOverflow or
-// ErrTooDeep). A document that is JSON but breaks the schema is not an
+// Validation works on the raw JSON document. The document layer is the
+// project's one strict JSON reader (internal/jsontext, the rules of
+// spec/types.md) with a size cap of MaxSize and a nesting limit of
+// MaxDepth, and its failures are errors (a *DocumentError matching
+// ErrTooLarge, ErrInvalidUTF8, ErrSyntax, ErrTooDeep, ErrDuplicateKey or
+// ErrRange). A document this package reads is therefore one package types
+// reads too. A document that is JSON but breaks the schema is not an
 // error: Validate returns its problems, one per failing schema keyword, in
 // a fixed order, each naming the JSON pointer of the instance and the
 // keyword. Nothing is normalised: a manifest is reported as sent.
@@ -76,7 +79,7 @@ func (p Problem) String() string {
 // The error is non-nil only when doc cannot be read as a JSON document
 // (see DocumentError).
 func Validate(doc []byte) ([]Problem, error) {
-	v, err := parseDocument(doc)
+	v, err := readDocument(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +103,7 @@ func readLimited(r io.Reader) ([]byte, error) {
 		return nil, fmt.Errorf("manifest: reading: %w", err)
 	}
 	if len(doc) > MaxSize {
-		return nil, &DocumentError{Err: ErrTooLarge, Offset: MaxSize}
+		return nil, errTooLarge()
 	}
 	return doc, nil
 }

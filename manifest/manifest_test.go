@@ -12,6 +12,7 @@ import (
 	"testing/iotest"
 
 	"github.com/interopkit/interop/manifest"
+	"github.com/interopkit/interop/types"
 )
 
 const minimal = `{"name":"my-plugin","description":"A plugin","version":"1.0.0","language":"typescript"}`
@@ -107,6 +108,7 @@ func TestMessagesNeverContainValues(t *testing.T) {
 }
 
 func TestDocumentErrors(t *testing.T) {
+	deep := strings.Repeat("[", manifest.MaxDepth+1)
 	for _, tc := range []struct {
 		doc        string
 		want       error
@@ -114,45 +116,110 @@ func TestDocumentErrors(t *testing.T) {
 		line, col  int
 		hasPointer bool
 	}{
-		{"", manifest.ErrNotJSON, "", 1, 1, false},
+		{"", manifest.ErrSyntax, "", 1, 1, false},
 		{"{\n  \"a\": 1,\n  \"a\": 2}", manifest.ErrDuplicateKey, "/a", 3, 3, true},
-		{`{"x":[1,2,1e400]}`, manifest.ErrNumberOverflow, "/x/2", 1, 11, true},
-		{`{"x":"\udc00"}`, manifest.ErrInvalidUTF8, "", 1, 6, false},
+		{`{"x":[1,2,1e400]}`, manifest.ErrRange, "/x/2", 1, 11, true},
+		// The range is the one of package types: no integer beyond 2^53-1,
+		// however it is spelt, anywhere in the document.
+		{`{"x":[1,2,9007199254740992]}`, manifest.ErrRange, "/x/2", 1, 11, true},
+		{`{"config":{"N":-1e16}}`, manifest.ErrRange, "/config/N", 1, 16, true},
+		{`{"a~/b":9007199254740991.5}`, manifest.ErrRange, "/a~0~1b", 1, 9, true},
+		{`{"x":"\udc00"}`, manifest.ErrInvalidUTF8, "", 1, 7, false},
 		{"{\"x\":\"\xff\"}", manifest.ErrInvalidUTF8, "", 1, 7, false},
-		{strings.Repeat("[", manifest.MaxDepth+1), manifest.ErrTooDeep, "", 1, manifest.MaxDepth + 1, false},
-		{"{} {}", manifest.ErrNotJSON, "", 1, 4, false},
-		{"\ufeff{}", manifest.ErrNotJSON, "", 1, 1, false},
-		{`{"a":NaN}`, manifest.ErrNotJSON, "", 1, 6, false},
-		{"{\"a\":\"\t\"}", manifest.ErrNotJSON, "", 1, 7, false},
+		{deep, manifest.ErrTooDeep, "", 1, manifest.MaxDepth + 1, false},
+		{"{} {}", manifest.ErrSyntax, "", 1, 4, false},
+		{"\ufeff{}", manifest.ErrSyntax, "", 1, 1, false},
+		{`{"a":NaN}`, manifest.ErrSyntax, "", 1, 6, false},
+		{"{\"a\":\"\t\"}", manifest.ErrSyntax, "", 1, 7, false},
+		// The phases of spec/types.md: invalid UTF-8 anywhere first; then
+		// the first syntax, lone-surrogate or depth error; then the first
+		// duplicate member or out-of-range number.
+		{"{\"a\" 1,\"b\":\"\xff\"}", manifest.ErrInvalidUTF8, "", 1, 13, false},
+		{`{"a":1,"a":2,`, manifest.ErrSyntax, "", 1, 14, false},
+		{`{"a":1e400,`, manifest.ErrSyntax, "", 1, 12, false},
+		{`{"a":1,"a":2,"b":` + deep, manifest.ErrTooDeep, "", 1, 17 + manifest.MaxDepth, false}, // the object is level 1,
+		{`{"a":1,"a":2,"b":"\ud800"}`, manifest.ErrInvalidUTF8, "", 1, 19, false},
+		{`{"a":1e400,"a":1}`, manifest.ErrRange, "/a", 1, 6, true},
+		{`{"a":1,"a":1e400}`, manifest.ErrDuplicateKey, "/a", 1, 8, true},
 	} {
 		_, err := manifest.Validate([]byte(tc.doc))
 		if !errors.Is(err, tc.want) {
-			t.Errorf("%q: got %v, want %v", tc.doc, err, tc.want)
+			t.Errorf("%.60q: got %v, want %v", tc.doc, err, tc.want)
 			continue
 		}
 		var de *manifest.DocumentError
 		if !errors.As(err, &de) {
-			t.Fatalf("%q: %T is not a *DocumentError", tc.doc, err)
+			t.Fatalf("%.60q: %T is not a *DocumentError", tc.doc, err)
 		}
 		if de.HasPointer != tc.hasPointer || de.Pointer != tc.pointer || de.Line != tc.line || de.Column != tc.col {
-			t.Errorf("%q: got pointer %v %q at %d:%d, want %v %q at %d:%d", tc.doc, de.HasPointer, de.Pointer, de.Line, de.Column, tc.hasPointer, tc.pointer, tc.line, tc.col)
+			t.Errorf("%.60q: got pointer %v %q at %d:%d, want %v %q at %d:%d", tc.doc, de.HasPointer, de.Pointer, de.Line, de.Column, tc.hasPointer, tc.pointer, tc.line, tc.col)
 		}
-		for _, other := range []error{manifest.ErrTooLarge, manifest.ErrInvalidUTF8, manifest.ErrNotJSON, manifest.ErrDuplicateKey, manifest.ErrNumberOverflow, manifest.ErrTooDeep} {
+		for _, other := range documentErrors {
 			if other != tc.want && errors.Is(err, other) {
-				t.Errorf("%q: %v also matches %v", tc.doc, err, other)
+				t.Errorf("%.60q: %v also matches %v", tc.doc, err, other)
 			}
 		}
+	}
+	if _, err := manifest.Validate([]byte(strings.Repeat("[", manifest.MaxDepth) + strings.Repeat("]", manifest.MaxDepth))); err != nil {
+		t.Errorf("nesting of exactly MaxDepth: %v", err)
+	}
+}
+
+// TestSameJSONAsTypes checks the promise of the shared reader: a document
+// that manifest reads as JSON is one that types reads as JSON (types may
+// still reject its shape), and a document manifest rejects as JSON for any
+// reason but the manifest limits is rejected by types with the same kind
+// at the same place.
+func TestSameJSONAsTypes(t *testing.T) {
+	docs := []string{
+		minimal, `{}`, `[]`, `{"a":1,"a":2}`, `{"name":9007199254740992}`, `{"config":{"X":1e300}}`, `{"a":"\ud800"}`,
+		"{\"a\":\"\xc0\xa2\"}", `{"a":1,"a":2,`, `{"a":[1e400,{"b":1,"b":2}]}`, `{"name":"x","x":4503599627370495.5}`,
+		`{"name":"x","x":-9007199254740991}`, `{"description":1e-400}`,
+	}
+	for _, doc := range docs {
+		compareWithTypes(t, []byte(doc), typesKinds)
+	}
+}
+
+func compareWithTypes(t *testing.T, doc []byte, kinds map[error]error) {
+	t.Helper()
+	_, err := manifest.Validate(doc)
+	var m types.PluginManifest
+	terr := m.UnmarshalJSON(doc)
+	var de *manifest.DocumentError
+	if !errors.As(err, &de) {
+		// manifest read the JSON: types may only object to the shape.
+		if terr != nil && !errors.Is(terr, types.ErrType) && !errors.Is(terr, types.ErrMissing) {
+			t.Fatalf("%.60q: manifest reads the JSON, types says %v", doc, terr)
+		}
+		return
+	}
+	want, ok := kinds[de.Err]
+	if !ok {
+		return // too_large and too_deep are manifest limits
+	}
+	var te *types.Error
+	if !errors.As(terr, &te) || te.Kind != want || (de.HasPointer && te.Path != de.Pointer) {
+		t.Fatalf("%.60q: manifest says %v, types says %v", doc, err, terr)
 	}
 }
 
 func TestDocumentErrorMessage(t *testing.T) {
-	_, err := manifest.Validate([]byte("{\n\"a\":1,\"a\":2}"))
-	if got, want := err.Error(), "manifest: duplicate object member at /a (line 2, column 7)"; got != want {
-		t.Errorf("got %q, want %q", got, want)
+	for doc, want := range map[string]string{
+		"{\n\"a\":1,\"a\":2}":        "manifest: duplicate object member at /a (line 2, column 7): the name occurs earlier in the same object",
+		`{"a" 1}`:                    "manifest: not a JSON document (line 1, column 6): unexpected character '1'",
+		`{"n":12345678901234567890}`: "manifest: number out of range at /n (line 1, column 6): number magnitude above 2^53-1",
+		"[[[[":                       "manifest: not a JSON document (line 1, column 5): unexpected end of input",
+		`"\udfff"`:                   "manifest: document is not well-formed UTF-8 (line 1, column 2): lone surrogate escape",
+	} {
+		_, err := manifest.Validate([]byte(doc))
+		if err == nil || err.Error() != want {
+			t.Errorf("%q: got %v, want %q", doc, err, want)
+		}
 	}
-	_, err = manifest.Validate([]byte(`{"a" 1}`))
-	if got, want := err.Error(), "manifest: not a JSON document (line 1, column 6): want ':' after a member name"; got != want {
-		t.Errorf("got %q, want %q", got, want)
+	_, err := manifest.Validate([]byte(strings.Repeat("[", manifest.MaxDepth+1)))
+	if want := fmt.Sprintf("manifest: nesting too deep (line 1, column %d): nesting deeper than %d", manifest.MaxDepth+1, manifest.MaxDepth); err == nil || err.Error() != want {
+		t.Errorf("too deep: got %v, want %q", err, want)
 	}
 }
 
@@ -177,7 +244,7 @@ func TestSizeLimit(t *testing.T) {
 	if _, err := manifest.ValidateReader(endless); !errors.Is(err, manifest.ErrTooLarge) {
 		t.Fatalf("ValidateReader over the limit: got %v", err)
 	}
-	if _, err := manifest.CheckReader(iotest.ErrReader(errors.New("boom"))); err == nil || errors.Is(err, manifest.ErrNotJSON) {
+	if _, err := manifest.CheckReader(iotest.ErrReader(errors.New("boom"))); err == nil || errors.Is(err, manifest.ErrSyntax) {
 		t.Fatalf("a read error must be reported as such, got %v", err)
 	}
 	if ps, err := manifest.ValidateReader(strings.NewReader(minimal)); err != nil || ps != nil {
@@ -240,7 +307,7 @@ func TestCheckHints(t *testing.T) {
 			}
 		})
 	}
-	if _, err := manifest.Check([]byte("{")); !errors.Is(err, manifest.ErrNotJSON) {
+	if _, err := manifest.Check([]byte("{")); !errors.Is(err, manifest.ErrSyntax) {
 		t.Errorf("Check of a non-JSON document: %v", err)
 	}
 }

@@ -8,10 +8,12 @@ import (
 )
 
 // ErrDecode reports a document that satisfies the schema but that
-// types.PluginManifest cannot hold: the types package is stricter about
-// numbers (a magnitude above 2^53-1 anywhere, including config values, is
-// an error there) and reads interop.cwd as a string, which the schema does
-// not constrain.
+// types.PluginManifest cannot hold: types checks the JSON type of members
+// the schema does not declare (interop.cwd is a string there; an action
+// example's content is a types.Content, whose thought, attachments and
+// other members have types). It is never about the JSON itself: both
+// packages read JSON by the same rules, so a document Validate reads is
+// one types reads.
 var ErrDecode = errors.New("manifest: valid manifest cannot be decoded")
 
 // Parse validates doc and, when it satisfies the schema, decodes it into a

@@ -21,12 +21,16 @@ func TestParse(t *testing.T) {
 		t.Fatalf("invalid manifest: %v %v %v", m, ps, err)
 	}
 
-	if _, _, err := manifest.Parse([]byte(`{`)); !errors.Is(err, manifest.ErrNotJSON) {
+	if _, _, err := manifest.Parse([]byte(`{`)); !errors.Is(err, manifest.ErrSyntax) {
 		t.Fatalf("not JSON: %v", err)
+	}
+	// A number types cannot hold is not JSON to manifest either.
+	if m, ps, err := manifest.Parse(with(`"providers":[{"name":"P","position":9007199254740993}]`)); !errors.Is(err, manifest.ErrRange) || m != nil || ps != nil {
+		t.Fatalf("unsafe integer: got %v %v %v, want ErrRange", m, ps, err)
 	}
 
 	// Valid by the schema, but beyond what types.PluginManifest holds.
-	for _, doc := range [][]byte{with(`"interop":{"cwd":5}`), with(`"providers":[{"name":"P","position":9007199254740993}]`)} {
+	for _, doc := range [][]byte{with(`"interop":{"cwd":5}`), with(`"actions":[{"name":"A","description":"a","examples":[[{"name":"u","content":{"attachments":5}}]]}]`)} {
 		m, ps, err := manifest.Parse(doc)
 		if !errors.Is(err, manifest.ErrDecode) || m != nil || ps != nil {
 			t.Errorf("%s: got %v %v %v, want ErrDecode", doc, m, ps, err)

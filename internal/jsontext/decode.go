@@ -23,16 +23,40 @@ const MaxSafeInteger = 1<<53 - 1
 //
 // The zero Decoder reads nothing; call Reset.
 type Decoder struct {
-	data  []byte
-	pos   int
-	depth int
+	data     []byte
+	pos      int
+	depth    int
+	maxDepth int
 	// member is the offset of the name of the member NextMember last
 	// returned, so that a duplicate can be located.
 	member int
 }
 
-// Reset makes d read data from the start.
-func (d *Decoder) Reset(data []byte) { *d = Decoder{data: data} }
+// Options adjust what a Decoder, ValidateOptions and ReadValue accept. The
+// zero value is the policy of spec/types.md; every other rule of the
+// package (UTF-8, syntax, duplicate members, the ±(2^53−1) number range, the
+// error phases) holds whatever the options.
+type Options struct {
+	// MaxDepth is the deepest nesting of objects and arrays accepted (the
+	// outermost value is at depth 1); zero or less means the package's
+	// MaxDepth. Package manifest reads with 128 (spec/manifest.md).
+	MaxDepth int
+}
+
+func (o Options) maxDepth() int {
+	if o.MaxDepth > 0 {
+		return o.MaxDepth
+	}
+	return MaxDepth
+}
+
+// Reset makes d read data from the start with the zero Options.
+func (d *Decoder) Reset(data []byte) { d.ResetOptions(data, Options{}) }
+
+// ResetOptions makes d read data from the start under opts.
+func (d *Decoder) ResetOptions(data []byte, opts Options) {
+	*d = Decoder{data: data, maxDepth: opts.maxDepth()}
+}
 
 func (d *Decoder) skipWS() {
 	for d.pos < len(d.data) {
@@ -112,8 +136,8 @@ func (d *Decoder) TypeError(want string) error {
 
 func (d *Decoder) enter() error {
 	d.depth++
-	if d.depth > MaxDepth {
-		return newError(KindDepth, d.pos, "nesting deeper than "+strconv.Itoa(MaxDepth))
+	if d.depth > d.maxDepth {
+		return newError(KindDepth, d.pos, "nesting deeper than "+strconv.Itoa(d.maxDepth))
 	}
 	d.pos++
 	return nil

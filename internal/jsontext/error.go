@@ -1,10 +1,14 @@
 // Package jsontext is the strict JSON reader and canonical writer behind the
-// types package (spec/types.md).
+// types package (spec/types.md). Its reader is also the document layer of
+// package manifest (spec/manifest.md): the project has one strict JSON
+// policy, stated once in spec/types.md, and only the nesting limit
+// (Options.MaxDepth) differs between its users.
 //
 // The reader is a pull decoder over a byte slice. Unlike encoding/json it
 // locates every error with a JSON pointer, rejects duplicate member names,
 // numbers whose value is an integer outside ±(2^53−1), lone surrogate escapes
-// and nesting deeper than MaxDepth, and never rounds silently. The writer
+// and nesting deeper than MaxDepth (or Options.MaxDepth), and never rounds
+// silently. The writer
 // emits RFC 8785 (JCS) text: members sorted by UTF-16 code units, ES6 number
 // formatting, minimal string escaping.
 //
@@ -29,7 +33,7 @@ type Kind uint8
 const (
 	KindUTF8      Kind = iota + 1 // text that is not well-formed Unicode
 	KindSyntax                    // not JSON, or trailing data
-	KindDepth                     // nesting deeper than MaxDepth
+	KindDepth                     // nesting deeper than MaxDepth (or Options.MaxDepth)
 	KindDuplicate                 // a member name twice in one object
 	KindRange                     // a number whose value is an integer outside ±(2^53−1), or not finite
 	KindType                      // a value of the wrong JSON type (or a non-integer where an integer is required)

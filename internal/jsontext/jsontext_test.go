@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -50,6 +51,69 @@ func TestValidateErrors(t *testing.T) {
 	for _, ok := range []string{`0`, `-0.5e-3`, `"a\u00e9\ud83d\ude00"`, ` {"a":[true,false,null,{}]} `, strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth), `9007199254740991`, `1e-400`} {
 		if err := Validate([]byte(ok)); err != nil {
 			t.Errorf("%.40q: %v", ok, err)
+		}
+	}
+}
+
+// TestOptionsMaxDepth checks the depth parameter: the limit moves, the
+// default stays MaxDepth, and nothing else changes.
+func TestOptionsMaxDepth(t *testing.T) {
+	nest := func(n int) []byte { return []byte(strings.Repeat("[", n) + strings.Repeat("]", n)) }
+	for _, tc := range []struct {
+		opts Options
+		ok   int // deepest nesting accepted
+	}{{Options{}, MaxDepth}, {Options{MaxDepth: -1}, MaxDepth}, {Options{MaxDepth: 128}, 128}, {Options{MaxDepth: 1}, 1}, {Options{MaxDepth: 2000}, 2000}} {
+		if err := ValidateOptions(nest(tc.ok), tc.opts); err != nil {
+			t.Errorf("%+v: depth %d: %v", tc.opts, tc.ok, err)
+		}
+		if _, err := ReadValue(nest(tc.ok), tc.opts); err != nil {
+			t.Errorf("%+v: ReadValue at depth %d: %v", tc.opts, tc.ok, err)
+		}
+		err := ValidateOptions(nest(tc.ok+1), tc.opts)
+		var e *Error
+		if !errors.As(err, &e) || e.Kind != KindDepth || e.Offset != tc.ok || e.Detail != "nesting deeper than "+strconv.Itoa(tc.ok) {
+			t.Errorf("%+v: depth %d: got %v", tc.opts, tc.ok+1, err)
+		}
+		var d Decoder
+		d.ResetOptions(nest(tc.ok+1), tc.opts)
+		if _, err := d.Value(); !errors.As(err, &e) || e.Kind != KindDepth {
+			t.Errorf("%+v: Decoder at depth %d: got %v", tc.opts, tc.ok+1, err)
+		}
+	}
+	// Reset after ResetOptions is back to the default.
+	var d Decoder
+	d.ResetOptions([]byte("[[1]]"), Options{MaxDepth: 1})
+	d.Reset(nest(MaxDepth))
+	if _, err := d.Value(); err != nil {
+		t.Errorf("Reset keeps an earlier limit: %v", err)
+	}
+}
+
+// TestReadValue checks that ReadValue reads what Value reads and fails with
+// the error Validate chooses, not the first one the decoder meets.
+func TestReadValue(t *testing.T) {
+	v, err := ReadValue([]byte(` {"a":[1,"x",null,true,{}],"b":-0.5} `), Options{})
+	want := map[string]any{"a": []any{1.0, "x", nil, true, map[string]any{}}, "b": -0.5}
+	if err != nil || !reflect.DeepEqual(v, want) {
+		t.Fatalf("got %#v, %v", v, err)
+	}
+	for _, tc := range []struct {
+		in    string
+		depth int
+		kind  Kind
+		ptr   string
+	}{
+		{`{"a":1,"a":2,`, 0, KindSyntax, ""},                    // the decoder stops at the duplicate
+		{`[1e400,"\ud800"]`, 0, KindUTF8, ""},                   // the decoder stops at the number
+		{"[1,2] \xff", 0, KindUTF8, ""},                         // the decoder stops at the trailing data
+		{`{"a":1e400,"a":1}`, 0, KindRange, "/a"},               // the first phase-2 problem
+		{`{"a":[1,{"b":2,"b":3}]}`, 0, KindDuplicate, "/a/1/b"}, // located below
+		{`[[[1,1,1]]]`, 2, KindDepth, ""},
+	} {
+		_, err := ReadValue([]byte(tc.in), Options{MaxDepth: tc.depth})
+		var e *Error
+		if !errors.As(err, &e) || e.Kind != tc.kind || (tc.ptr != "" && e.Pointer() != tc.ptr) {
+			t.Errorf("%s: got %v, want kind %d at %q", tc.in, err, tc.kind, tc.ptr)
 		}
 	}
 }
@@ -170,6 +234,18 @@ func FuzzValidate(f *testing.F) {
 		}
 		if (err == nil) != (verr == nil) {
 			t.Fatalf("Value: %v, Validate: %v", err, verr)
+		}
+		// ReadValue fails exactly when Validate does, with its error, at
+		// any depth limit.
+		for _, opts := range []Options{{}, {MaxDepth: 3}} {
+			rv, rerr := ReadValue(data, opts)
+			want := ValidateOptions(data, opts)
+			if (rerr == nil) != (want == nil) || (rerr != nil && rerr.Error() != want.Error()) {
+				t.Fatalf("%+v: ReadValue: %v, ValidateOptions: %v", opts, rerr, want)
+			}
+			if opts.MaxDepth == 0 && rerr == nil && !reflect.DeepEqual(rv, v) {
+				t.Fatalf("ReadValue read %#v, Value %#v", rv, v)
+			}
 		}
 		if err != nil {
 			var e1, e2 *Error

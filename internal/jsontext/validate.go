@@ -20,7 +20,10 @@ func Precedence(data []byte, err error) error {
 // Validate checks that data is exactly one JSON value that every peer reads
 // alike, with no regard to what the value should look like. It returns nil
 // or an *Error chosen by the phase rules of the package documentation.
-func Validate(data []byte) error {
+func Validate(data []byte) error { return ValidateOptions(data, Options{}) }
+
+// ValidateOptions is Validate under opts.
+func ValidateOptions(data []byte, opts Options) error {
 	if !utf8.Valid(data) {
 		i := 0
 		for i < len(data) {
@@ -33,7 +36,7 @@ func Validate(data []byte) error {
 		return newError(KindUTF8, i, "invalid utf-8")
 	}
 	v := validator{}
-	v.d.Reset(data)
+	v.d.ResetOptions(data, opts)
 	err := v.value()
 	if err == nil {
 		err = v.d.End()
@@ -45,6 +48,28 @@ func Validate(data []byte) error {
 		return v.soft
 	}
 	return nil
+}
+
+// ReadValue reads data, which must be exactly one JSON value, into the
+// shapes of Decoder.Value (nil, bool, float64, string, []any and
+// map[string]any) under opts. Its error is the one ValidateOptions reports:
+// the phase rules choose it, so a caller gets the same error as a peer that
+// checks the whole document first. A valid document is read in one pass;
+// only a failing one is read twice.
+func ReadValue(data []byte, opts Options) (any, error) {
+	var d Decoder
+	d.ResetOptions(data, opts)
+	v, err := d.Value()
+	if err == nil {
+		err = d.End()
+	}
+	if err == nil {
+		return v, nil
+	}
+	if verr := ValidateOptions(data, opts); verr != nil {
+		return nil, verr
+	}
+	return nil, err // unreachable while Value and Validate agree (FuzzValidate)
 }
 
 // validator walks a document without building it. Phase-1 errors stop the

@@ -11,7 +11,8 @@
 export const MAX_DEPTH = 1000;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
-class SpecError extends Error {
+// SpecError is a spec error kind with its location (a JSON pointer) or none.
+export class SpecError extends Error {
   constructor(kind, at) {
     super(kind);
     this.kind = kind;
@@ -25,7 +26,9 @@ export const pointer = (path) => path.map((t) => `/${escapeToken(t)}`).join('');
 // ---------------------------------------------------------------- phase 0
 
 // textOf returns the JSON text of a case input, or throws invalid_utf8.
-function textOf(input) {
+// Exported, with parse, for gen/manifest-ref.mjs: the manifest document
+// layer is this JSON layer (spec/manifest.md).
+export function textOf(input) {
   if (typeof input.text === 'string') {
     if (!input.text.isWellFormed()) throw new Error('case text must be well-formed Unicode (use hex for bad bytes)');
     return input.text;
@@ -44,7 +47,9 @@ function textOf(input) {
 // Nodes keep members in document order (JS objects would not: integer-like
 // keys move to the front).
 //   {t:'obj', m:[[name, node], ...]} {t:'arr', a:[node...]} {t:'str', v} {t:'num', v} {t:'bool', v} {t:'null'}
-function parse(text) {
+// Throws a SpecError of phase 1 or 2. maxDepth is the nesting limit: the
+// default is this page's; manifest.validate reads with 128.
+export function parse(text, maxDepth = MAX_DEPTH) {
   let i = 0;
   let depth = 0;
   const path = [];
@@ -115,7 +120,7 @@ function parse(text) {
     ws();
     const c = text[i];
     if (c === '{' || c === '[') {
-      if (++depth > MAX_DEPTH) throw new SpecError('too_deep');
+      if (++depth > maxDepth) throw new SpecError('too_deep');
       i++;
       ws();
       const close = c === '{' ? '}' : ']';

@@ -1,11 +1,12 @@
 // manifest.validate: plugin manifests checked against schemas/plugin.schema.json.
-// Expected values come from the spec reference in gen/manifest-ref.mjs (a
-// strict JSON reader plus ajv on our schema, with the spec's normalisation).
+// Expected values come from the spec reference in gen/manifest-ref.mjs (the
+// project's strict JSON layer, gen/serialize-ref.mjs, at the manifest limits,
+// plus ajv on our schema, with the spec's normalisation).
 // @elizaos/core has no manifest validator (nothing upstream validates
 // manifests against the schema), so there is nothing to observe: observe
 // returns null and no case carries a ts-* flag.
 import { isDeepStrictEqual } from 'node:util';
-import { bytesOf, MAX_DEPTH, validateDocument } from '../manifest-ref.mjs';
+import { MAX_DEPTH, validateDocument } from '../manifest-ref.mjs';
 
 const base = (extra = {}) => ({ name: 'my-plugin', description: 'A plugin', version: '1.0.0', language: 'typescript', ...extra });
 const without = (obj, ...keys) => Object.fromEntries(Object.entries(obj).filter(([k]) => !keys.includes(k)));
@@ -96,8 +97,9 @@ const cases = [
   t('position-integral-float', JSON.stringify(base({ providers: [{ name: 'P' }] })).replace('"name":"P"', '"name":"P","position":1.0'), 'provider position 1.0 is an integer (numbers are compared by value)', ['rule-type', 'number-edge'], VALID),
   t('position-exponent', JSON.stringify(base({ providers: [{ name: 'P' }] })).replace('"name":"P"', '"name":"P","position":1E2'), 'provider position 1E2 is the integer 100', ['rule-type', 'number-edge'], VALID),
   t('position-underflow', JSON.stringify(base({ providers: [{ name: 'P' }] })).replace('"name":"P"', '"name":"P","position":1e-400'), 'position 1e-400 reads as the double 0, an integer', ['rule-type', 'number-edge'], VALID),
-  t('position-beyond-2-53', JSON.stringify(base({ providers: [{ name: 'P' }] })).replace('"name":"P"', '"name":"P","position":9007199254740993'), 'an integer beyond 2^53 reads as the nearest double, still an integer', ['rule-type', 'number-edge'], VALID),
-  t('config-max-double', JSON.stringify(base()).replace('}', ',"config":{"BIG":1.7976931348623157e308,"NEG":-1.7976931348623157e308}}'), 'the largest finite doubles are numbers', ['number-edge'], VALID),
+  t('position-max-safe', JSON.stringify(base({ providers: [{ name: 'P' }] })).replace('"name":"P"', '"name":"P","position":9007199254740991'), 'provider position 2^53-1, the largest safe integer, is accepted', ['rule-type', 'integer-edge'], VALID),
+  t('position-min-safe', JSON.stringify(base({ providers: [{ name: 'P' }] })).replace('"name":"P"', '"name":"P","position":-9007199254740991'), 'provider position -(2^53-1) is accepted', ['rule-type', 'integer-edge'], VALID),
+  t('config-half-below-2-52', JSON.stringify(base()).replace('}', ',"config":{"F":4503599627370495.5}}'), 'a fraction just below 2^52 is a number within the range', ['number-edge'], VALID),
   t('whitespace-around', `\t\r\n ${JSON.stringify(base(), null, 2)} \n`, 'JSON white space (tab, CR, LF, space) around and inside the document', ['whitespace'], VALID),
   m('unicode-text', base({ description: 'Wetter für München: ☀️ 天気 🌦️ مرحبا' }), 'non-ASCII description with emoji, CJK and RTL text', ['unicode-nfc', 'astral'], VALID),
   t('escaped-surrogate-pair', JSON.stringify(base()).replace('"A plugin"', '"sun \\ud83c\\udf1e"'), 'a \\u-escaped surrogate pair is one astral character', ['astral'], VALID),
@@ -175,27 +177,39 @@ const cases = [
   m('index-order', base({ dependencies: Array.from({ length: 12 }, (_, i) => (i === 2 || i === 10 ? i : `d${i}`)) }), 'pointers are compared as text, so /dependencies/10 sorts before /dependencies/2', ['rule-type', 'problem-order'], bad(e('/dependencies/10', 'type'), e('/dependencies/2', 'type'))),
 
   // ---- the document layer
-  t('empty-document', '', 'an empty document is not JSON', ['json-syntax', 'empty'], { error: 'not_json' }),
+  t('empty-document', '', 'an empty document is not JSON', ['json-syntax', 'empty'], { error: 'syntax' }),
   t('blank-document', ' \n\t', 'only white space is not JSON', ['json-syntax', 'whitespace']),
   t('truncated', JSON.stringify(base()).slice(0, 30), 'a document cut short', ['json-syntax']),
   t('trailing-comma', '{"name":"x","description":"d","version":"1.0.0","language":"rust",}', 'a trailing comma in an object', ['json-syntax']),
   t('single-quotes', "{'name':'x'}", 'single-quoted strings (a Python repr, not JSON)', ['json-syntax']),
-  t('python-nan', '{"name":"x","description":"d","version":"1.0.0","language":"python","config":{"RATIO":NaN}}', 'NaN, which Python json.dumps writes for float("nan"), is not JSON', ['json-syntax', 'live-python-child'], { error: 'not_json' }),
+  t('python-nan', '{"name":"x","description":"d","version":"1.0.0","language":"python","config":{"RATIO":NaN}}', 'NaN, which Python json.dumps writes for float("nan"), is not JSON', ['json-syntax', 'live-python-child'], { error: 'syntax' }),
   t('two-documents', `${JSON.stringify(base())}\n${JSON.stringify(base())}`, 'two JSON values (two NDJSON lines) are not one document', ['json-syntax']),
   t('byte-order-mark', `\uFEFF${JSON.stringify(base())}`, 'a leading byte order mark is not JSON white space', ['json-syntax', 'special']),
   t('nbsp-around', `\u00A0${JSON.stringify(base())}`, 'a no-break space is not JSON white space', ['json-syntax', 'whitespace']),
   t('raw-newline-in-string', '{"name":"x","description":"line1\nline2","version":"1.0.0","language":"rust"}', 'an unescaped newline inside a string', ['json-syntax', 'control-chars']),
   t('bad-escape', '{"name":"x","description":"\\x41","version":"1.0.0","language":"rust"}', 'an escape JSON does not have (\\x)', ['json-syntax']),
   t('leading-zero', '{"name":"x","description":"d","version":"1.0.0","language":"rust","config":{"N":012}}', 'a number with a leading zero', ['json-syntax', 'number-edge']),
-  t('syntax-after-overflow', '{"config":{"BIG":1e400},', 'a number overflow earlier in the document wins over a later syntax error', ['json-syntax', 'number-overflow'], { error: 'number_overflow', errorAt: '/config/BIG' }),
+  t('syntax-after-overflow', '{"config":{"BIG":1e400},', 'a syntax error wins over an earlier out-of-range number (syntax is phase 1, numbers phase 2: spec/types.md)', ['json-syntax', 'number-overflow', 'error-precedence'], { error: 'syntax' }),
   t('duplicate-name', '{"name":"a","description":"d","version":"1.0.0","language":"rust","name":"b"}', 'two members called name: rejected, not last-wins', ['duplicate-member'], { error: 'duplicate_key', errorAt: '/name' }),
   t('duplicate-nested', '{"name":"a","description":"d","version":"1.0.0","language":"rust","actions":[{"name":"A","description":"x","description":"y"}]}', 'a duplicate member inside an action', ['duplicate-member']),
   t('duplicate-escaped-spelling', '{"name":"a","description":"d","version":"1.0.0","language":"rust","n\\u0061me":"b"}', 'member names are compared after unescaping: "n\\u0061me" is "name"', ['duplicate-member']),
-  t('duplicate-before-syntax', '{"a":1,"a":2,', 'a duplicate member earlier in the document wins over a later syntax error', ['duplicate-member', 'json-syntax']),
-  t('overflow-exponent', JSON.stringify(base()).replace('}', ',"config":{"BIG":1e400}}'), 'a number beyond the double range', ['number-overflow'], { error: 'number_overflow', errorAt: '/config/BIG' }),
+  t('duplicate-before-syntax', '{"a":1,"a":2,', 'a syntax error wins over an earlier duplicate member (syntax is phase 1, names phase 2)', ['duplicate-member', 'json-syntax', 'error-precedence'], { error: 'syntax' }),
+  t('range-before-duplicate', JSON.stringify(base()).replace('}', ',"config":{"A":1e400,"A":1}}'), 'within phase 2 the first problem in the text wins: the out-of-range value comes before the repeated name', ['duplicate-member', 'number-overflow', 'error-precedence'], { error: 'out_of_range', errorAt: '/config/A' }),
+  t('duplicate-before-range', JSON.stringify(base()).replace('}', ',"config":{"A":1,"A":1e400}}'), 'within phase 2 the first problem in the text wins: the repeated name comes before its out-of-range value', ['duplicate-member', 'number-overflow', 'error-precedence'], { error: 'duplicate_key', errorAt: '/config/A' }),
+  t('surrogate-after-duplicate', JSON.stringify(base()).replace('}', ',"a":1,"a":2,"b":"\\ud800"}'), 'a lone surrogate escape (phase 1) wins over an earlier duplicate member (phase 2)', ['duplicate-member', 'lone-surrogate', 'error-precedence'], { error: 'invalid_utf8' }),
+  t('depth-after-range', withExtra(`[1e400,${nested(MAX_DEPTH)}]`), 'too deep (phase 1) wins over an earlier out-of-range number (phase 2)', ['deep-nesting', 'number-overflow', 'error-precedence'], { error: 'too_deep' }),
+  h('utf8-after-syntax', Buffer.concat([Buffer.from('{"name" "x","description":"'), Buffer.from([0xff]), Buffer.from('"}')]).toString('hex'), 'bytes that are not UTF-8 (phase 0) win over an earlier syntax error', ['invalid-utf8', 'json-syntax', 'error-precedence'], { error: 'invalid_utf8' }),
+  t('overflow-exponent', JSON.stringify(base()).replace('}', ',"config":{"BIG":1e400}}'), 'a number beyond the double range', ['number-overflow'], { error: 'out_of_range', errorAt: '/config/BIG' }),
   t('overflow-negative', JSON.stringify(base()).replace('}', ',"providers":[{"name":"P","position":-1e309}]}'), 'a negative number beyond the double range, in a provider', ['number-overflow']),
-  t('overflow-halfway', JSON.stringify(base()).replace('}', `,"config":{"TIE":${((1n << 1024n) - (1n << 970n)).toString()}}}`), 'the integer halfway between the largest double and 2^1024 rounds to infinity: overflow', ['number-overflow', 'number-edge']),
-  t('overflow-before-halfway', JSON.stringify(base()).replace('}', `,"config":{"NEAR":${((1n << 1024n) - (1n << 970n) - 1n).toString()}}}`), 'one less than the halfway integer rounds to the largest double: a valid number', ['number-edge'], VALID),
+  t('overflow-halfway', JSON.stringify(base()).replace('}', `,"config":{"TIE":${((1n << 1024n) - (1n << 970n)).toString()}}}`), 'the integer halfway between the largest double and 2^1024 rounds to infinity: out of range', ['number-overflow', 'number-edge']),
+  t('overflow-before-halfway', JSON.stringify(base()).replace('}', `,"config":{"NEAR":${((1n << 1024n) - (1n << 970n) - 1n).toString()}}}`), 'one less than the halfway integer rounds to the largest finite double, which is out of range too: finite or not does not matter', ['number-edge', 'unsafe-integer'], { error: 'out_of_range', errorAt: '/config/NEAR' }),
+  t('position-beyond-2-53', JSON.stringify(base({ providers: [{ name: 'P' }] })).replace('"name":"P"', '"name":"P","position":9007199254740993'), 'an integer beyond 2^53-1 is out of range: JavaScript reads 9007199254740993 as ...992, Python and Rust exactly', ['unsafe-integer'], { error: 'out_of_range', errorAt: '/providers/0/position' }),
+  t('config-2-53', JSON.stringify(base()).replace('}', ',"config":{"N":9007199254740992}}'), '2^53 is the first integer out of range', ['unsafe-integer', 'number-edge'], { error: 'out_of_range', errorAt: '/config/N' }),
+  t('config-negative-2-53', JSON.stringify(base()).replace('}', ',"config":{"N":-9007199254740992}}'), '-2^53 is out of range', ['unsafe-integer', 'number-edge']),
+  t('config-exponent-unsafe', JSON.stringify(base()).replace('}', ',"config":{"N":1e16}}'), 'the range is on the value, not the spelling: 1e16 is an unsafe integer', ['unsafe-integer', 'number-edge'], { error: 'out_of_range', errorAt: '/config/N' }),
+  t('config-fraction-rounds-out', JSON.stringify(base()).replace('}', ',"config":{"N":9007199254740991.5}}'), '9007199254740991.5 rounds to the double 2^53: out of range', ['unsafe-integer', 'number-edge']),
+  t('config-max-double', JSON.stringify(base()).replace('}', ',"config":{"BIG":1.7976931348623157e308,"NEG":-1.7976931348623157e308}}'), 'the largest finite doubles are integers beyond 2^53-1: out of range', ['unsafe-integer', 'number-edge'], { error: 'out_of_range', errorAt: '/config/BIG' }),
+  t('unknown-member-unsafe', JSON.stringify(base()).replace('}', ',"x-build":{"ids":[1,12345678901234567890]}}'), 'the range rule holds anywhere in the document, in members the schema does not declare too', ['unsafe-integer', 'unknown-members'], { error: 'out_of_range', errorAt: '/x-build/ids/1' }),
   t('depth-at-limit', withExtra(nested(MAX_DEPTH - 1)), `nesting of exactly ${MAX_DEPTH} levels is accepted (an unknown member holds the arrays)`, ['deep-nesting', 'unknown-members'], VALID),
   t('depth-over-limit', withExtra(nested(MAX_DEPTH)), `nesting of ${MAX_DEPTH + 1} levels is rejected`, ['deep-nesting'], { error: 'too_deep' }),
   t('lone-high-surrogate', JSON.stringify(base()).replace('"A plugin"', '"\\ud83c alone"'), 'a \\u escape of an unpaired high surrogate', ['lone-surrogate'], { error: 'invalid_utf8' }),
@@ -208,7 +222,7 @@ const cases = [
 
 export const manifestValidate = {
   name: 'manifest.validate',
-  spec: (input) => validateDocument(bytesOf(input)),
+  spec: (input) => validateDocument(input),
   observe: () => null,
   agrees: (spec, obs) => isDeepStrictEqual(spec, obs),
   files: [
@@ -237,11 +251,13 @@ export const notes = {
   'rule-oneof': 'Exercises the oneOf of config values: one entry at the value, never the failures of its branches.',
   'pointer-escape': 'Member names that need escaping in a JSON pointer ("~" as ~0, "/" as ~1), are empty, or look special to JavaScript.',
   'problem-order': 'Checks the order of the problems: by pointer in Unicode code point order, then rule, then property.',
-  'number-edge': 'A number at an edge of IEEE-754 double reading: integral floats, exponents, underflow, beyond 2^53, the largest doubles.',
+  'number-edge': 'A number at an edge of IEEE-754 double reading: integral floats, exponents, underflow, the safe-integer range +/-(2^53-1), the largest doubles.',
   'trailing-newline': 'A string value that ends in a newline.',
-  'json-syntax': 'The document is not one JSON value (RFC 8259): error not_json.',
+  'json-syntax': 'The document is not one JSON value (RFC 8259): error syntax.',
   'duplicate-member': 'An object has two members with the same name (after unescaping): error duplicate_key at the second member.',
-  'number-overflow': 'A number literal beyond the IEEE-754 double range: error number_overflow at the number.',
+  'number-overflow': 'A number literal beyond the IEEE-754 double range: error out_of_range at the number, as for every magnitude above 2^53-1 (spec/types.md).',
+  'error-precedence': 'The text has more than one problem; the phase rules of spec/types.md pick the error.',
+  'integer-edge': 'An integer at the edge of the safe range, +/-(2^53-1), which is accepted.',
   'empty-members': 'Optional arrays and objects that are present but empty.',
   'deep-nesting': `Arrays and objects nested up to or beyond the limit of ${MAX_DEPTH} levels (error too_deep beyond).`,
 };
