@@ -7,6 +7,7 @@
 //	interop envelope encrypt|decrypt|migrate [VALUE | -]
 //	interop vectors validate|check [DIR]
 //	interop secrets scan [--glob PATTERN]... [--format text|json] PATH...
+//	interop redact text|json [FILE|-]
 //	interop manifest validate FILE...
 //	interop parity [flags] | interop parity merge REPORT.json... | interop peer
 //
@@ -61,6 +62,8 @@ Usage:
   interop vectors check [DIR]              run the Go implementation over every case
   interop secrets scan [--glob G] [--format text|json] PATH...
                                            find credentials in prompt templates
+  interop redact text [FILE|-]             mask secrets in text (redactSensitiveText, without its leaks)
+  interop redact json [FILE|-]             redact secret keys at any depth of a JSON value
   interop manifest validate FILE...        check plugin manifests against the schema
   interop parity [flags]                   the conformance gate over every peer
   interop parity merge REPORT.json...      combine the reports of shards
@@ -121,6 +124,8 @@ func dispatch(args []string, e *env) int {
 		return runSecrets(args[1:], e)
 	case "manifest":
 		return runManifest(args[1:], e)
+	case "redact":
+		return runRedact(args[1:], e)
 	case "parity":
 		return runParity(args[1:], e)
 	case "peer":

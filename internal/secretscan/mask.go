@@ -3,10 +3,13 @@ package secretscan
 import (
 	"sort"
 	"strings"
+
+	"github.com/interopkit/interop/redact"
 )
 
 // maskSpans masks each byte span of line (merging spans that overlap or
-// touch, so no part of one secret is shown twice) with the redaction mask.
+// touch, so no part of one secret is shown twice) with the redaction mask
+// of spec/redact-text.md (redact.Mask).
 func maskSpans(line string, spans [][2]int) string {
 	if len(spans) == 0 {
 		return line
@@ -25,7 +28,7 @@ func maskSpans(line string, spans [][2]int) string {
 	prev := 0
 	for _, s := range merged {
 		b.WriteString(line[prev:s[0]])
-		b.WriteString(mask(line[s[0]:s[1]]))
+		b.WriteString(redact.Mask(line[s[0]:s[1]]))
 		prev = s[1]
 	}
 	b.WriteString(line[prev:])

@@ -23,7 +23,8 @@ const RULES = [
 
 // The redaction mask (spec/redact-text.md): under 18 UTF-16 code units "***",
 // else the first 6 and last 4 units around U+2026.
-const mask = (s) => (s.length < 18 ? '***' : `${s.slice(0, 6)}\u2026${s.slice(-4)}`);
+// A cut inside a surrogate pair becomes U+FFFD, as in redact.Mask.
+const mask = (s) => (s.length < 18 ? '***' : `${s.slice(0, 6).toWellFormed()}\u2026${s.slice(-4).toWellFormed()}`);
 
 export function scanSpec(text) {
   const out = [];

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"unicode/utf8"
+
+	"github.com/interopkit/interop/redact"
+)
+
+const redactHelp = `
+Usage: interop redact text [FILE|-]
+       interop redact json [FILE|-]
+
+text prints FILE (or standard input) with secrets masked as upstream
+redactSensitiveText masks them (spec/redact-text.md): key assignments,
+bearer tokens, private-key blocks and the known token formats; the mask
+is inserted literally, so no part of a secret leaks through a replacement
+pattern. Nothing is added or removed apart from the masks.
+
+json reads one JSON value and prints it with the value of every secret
+key (password, token, apiKey, authorization, … and the keys in
+ELIZA_LOG_REDACT_KEYS, matched case-insensitively) replaced by
+"[REDACTED]" at any depth (spec/redact-log.md). ELIZA_LOG_REDACT=false
+turns it off, as for the logs.
+`
+
+func runRedact(args []string, e *env) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, redactHelp[1:])
+		return exitUsage
+	}
+	op := args[0]
+	switch op {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(e.stdout, redactHelp[1:])
+		return exitOK
+	case "text", "json":
+	default:
+		return usagef(e, "redact: unknown operation %q (want text or json)", op)
+	}
+	cmd := newFlags("redact "+op, redactHelp)
+	if code, done := cmd.parse(args[1:], e); done {
+		return code
+	}
+	if cmd.NArg() > 1 {
+		return usagef(e, "redact %s: want at most one FILE", op)
+	}
+	data, err := readInput(cmd.Arg(0), e.stdin)
+	if err != nil {
+		return failf(e, "redact %s: %v", op, err)
+	}
+	if op == "text" {
+		io.WriteString(e.stdout, redact.Text(string(data)))
+		return exitOK
+	}
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD.
+	if !utf8.Valid(data) {
+		return failf(e, "redact json: input is not valid utf-8")
+	}
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return failf(e, "redact json: input is not json: %v", jsonErr(err))
+	}
+	if _, err := d.Token(); !errors.Is(err, io.EOF) {
+		return failf(e, "redact json: more than one json value in the input")
+	}
+	out := redact.ConfigFromLookup(e.lookup).JSON(v)
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return failf(e, "redact json: %v", err)
+	}
+	return exitOK
+}
+
+// readInput reads FILE, or all of standard input for "" or "-".
+func readInput(name string, stdin io.Reader) ([]byte, error) {
+	if name == "" || name == "-" {
+		s, err := readAll(stdin)
+		return []byte(s), err
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, describePathErr(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxInput+1))
+	if err != nil {
+		return nil, describePathErr(err)
+	}
+	if len(b) > maxInput {
+		return nil, fmt.Errorf("%s is over the %d-byte limit", name, maxInput)
+	}
+	return b, nil
+}
+
+// jsonErr keeps a decoding error to its position: its text may quote the
+// input.
+func jsonErr(err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("syntax error at byte %d", se.Offset)
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.New("unexpected end of input")
+	}
+	return errors.New("invalid json")
+}
