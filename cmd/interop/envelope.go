@@ -29,18 +29,9 @@ event=core.settings.default_secret_salt) may come first on stderr.
 `
 
 func runEnvelope(args []string, e *env) int {
-	if len(args) == 0 {
-		fmt.Fprint(e.stderr, envelopeHelp[1:])
-		return exitUsage
-	}
-	op := args[0]
-	switch op {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(e.stdout, envelopeHelp[1:])
-		return exitOK
-	case "encrypt", "decrypt", "migrate":
-	default:
-		return usagef(e, "envelope: unknown operation %q (want encrypt, decrypt or migrate)", op)
+	op, code, ok := operation("envelope", args, envelopeHelp, []string{"encrypt", "decrypt", "migrate"}, e)
+	if !ok {
+		return code
 	}
 	fs := newFlags("envelope "+op, envelopeHelp)
 	compat := false

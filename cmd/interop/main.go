@@ -186,6 +186,28 @@ func (f *flags) parse(args []string, e *env) (code int, done bool) {
 	return exitUsage, true
 }
 
+// operation picks the operation of a command with sub-operations
+// (interop envelope encrypt, interop vectors check, …): it prints help for
+// --help, and reports a missing or unknown operation as a usage error. ok
+// is false when the command must return code.
+func operation(cmd string, args []string, help string, ops []string, e *env) (op string, code int, ok bool) {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, strings.TrimLeft(help, "\n"))
+		return "", exitUsage, false
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(e.stdout, strings.TrimLeft(help, "\n"))
+		return "", exitOK, false
+	}
+	for _, o := range ops {
+		if args[0] == o {
+			return o, 0, true
+		}
+	}
+	return "", usagef(e, "%s: unknown operation %q (want %s)", cmd, args[0], strings.Join(ops, ", ")), false
+}
+
 // readAll reads all of standard input, exactly, up to maxInput bytes.
 func readAll(r io.Reader) (string, error) {
 	b, err := io.ReadAll(io.LimitReader(r, maxInput+1))

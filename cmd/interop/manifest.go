@@ -23,17 +23,9 @@ Exit code 1 if any file is invalid or unreadable, 0 otherwise.
 `
 
 func runManifest(args []string, e *env) int {
-	if len(args) == 0 {
-		fmt.Fprint(e.stderr, manifestHelp[1:])
-		return exitUsage
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(e.stdout, manifestHelp[1:])
-		return exitOK
-	case "validate":
-	default:
-		return usagef(e, "manifest: unknown operation %q (want validate)", args[0])
+	_, code, ok := operation("manifest", args, manifestHelp, []string{"validate"}, e)
+	if !ok {
+		return code
 	}
 	cmd := newFlags("manifest validate", manifestHelp)
 	if code, done := cmd.parse(args[1:], e); done {

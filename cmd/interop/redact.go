@@ -30,18 +30,9 @@ turns it off, as for the logs.
 `
 
 func runRedact(args []string, e *env) int {
-	if len(args) == 0 {
-		fmt.Fprint(e.stderr, redactHelp[1:])
-		return exitUsage
-	}
-	op := args[0]
-	switch op {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(e.stdout, redactHelp[1:])
-		return exitOK
-	case "text", "json":
-	default:
-		return usagef(e, "redact: unknown operation %q (want text or json)", op)
+	op, code, ok := operation("redact", args, redactHelp, []string{"text", "json"}, e)
+	if !ok {
+		return code
 	}
 	cmd := newFlags("redact "+op, redactHelp)
 	if code, done := cmd.parse(args[1:], e); done {

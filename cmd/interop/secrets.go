@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/interopkit/interop/internal/secretscan"
 )
@@ -26,27 +25,13 @@ skipped with a warning on stderr; the rest is still reported. Exit code 1
 when any error-level rule matched, 0 otherwise (warnings do not fail).
 `
 
-// globs collects repeated --glob flags.
-type globs []string
-
-func (g *globs) String() string     { return strings.Join(*g, ",") }
-func (g *globs) Set(s string) error { *g = append(*g, s); return nil }
-
 func runSecrets(args []string, e *env) int {
-	if len(args) == 0 {
-		fmt.Fprint(e.stderr, secretsHelp[1:])
-		return exitUsage
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(e.stdout, secretsHelp[1:])
-		return exitOK
-	case "scan":
-	default:
-		return usagef(e, "secrets: unknown operation %q (want scan)", args[0])
+	_, code, ok := operation("secrets", args, secretsHelp, []string{"scan"}, e)
+	if !ok {
+		return code
 	}
 	cmd := newFlags("secrets scan", secretsHelp)
-	var g globs
+	var g multi
 	cmd.Var(&g, "glob", "file name `PATTERN` to scan in directories (repeatable; default *.txt)")
 	format := cmd.String("format", "text", "output `format`: text or json")
 	if code, done := cmd.parse(args[1:], e); done {

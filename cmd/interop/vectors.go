@@ -23,18 +23,9 @@ Without DIR, the vectors built into this binary are used.
 `
 
 func runVectors(args []string, e *env) int {
-	if len(args) == 0 {
-		fmt.Fprint(e.stderr, vectorsHelp[1:])
-		return exitUsage
-	}
-	op := args[0]
-	switch op {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(e.stdout, vectorsHelp[1:])
-		return exitOK
-	case "validate", "check":
-	default:
-		return usagef(e, "vectors: unknown operation %q (want validate or check)", op)
+	op, code, ok := operation("vectors", args, vectorsHelp, []string{"validate", "check"}, e)
+	if !ok {
+		return code
 	}
 	cmd := newFlags("vectors "+op, vectorsHelp)
 	if code, done := cmd.parse(args[1:], e); done {
