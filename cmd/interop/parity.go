@@ -112,6 +112,14 @@ func runParity(args []string, e *env) int {
 	if err != nil {
 		return usagef(e, "parity: %v", err)
 	}
+	// Find an unwritable report path before the run, not after it.
+	for _, o := range outs {
+		f, err := os.Create(o.file)
+		if err != nil {
+			return usagef(e, "parity: --report %s: %v", o.format, describePathErr(err))
+		}
+		f.Close()
+	}
 	cfg := parity.Config{CaseTimeout: *timeout, StartTimeout: *startTimeout, Pairwise: !*noPairwise,
 		Suites: splitList(suites), Cases: splitList(cases)}
 	if *shard != "" {
