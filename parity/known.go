@@ -96,13 +96,55 @@ func applyKnown(rep *Report, known map[string]*KnownFailures) {
 	}
 }
 
+// checkKnownEntries reports entries that can never match: a case that no
+// vector file has, or a suite in play that the peer no longer declares (a
+// peer that quietly stops running a suite must not pass with its known
+// failures forgotten).
+func (rep *Report) checkKnownEntries(known map[string]*KnownFailures, cases map[string]bool) {
+	inPlay := map[string]bool{}
+	for _, s := range rep.Suites {
+		inPlay[s] = true
+	}
+	declared := map[string]map[string]bool{}
+	for _, p := range rep.Peers {
+		declared[p.Name] = map[string]bool{}
+		for _, s := range p.Suites {
+			declared[p.Name][s] = true
+		}
+		if len(p.Ops) > 0 {
+			declared[p.Name][PairwiseSuite] = true
+		}
+	}
+	for _, p := range rep.Peers {
+		kf := known[p.Name]
+		if kf == nil || p.Error != "" && len(p.Suites) == 0 {
+			continue
+		}
+		for _, e := range kf.Failures {
+			switch {
+			case e.Suite != PairwiseSuite && !cases[e.Suite+"\x00"+e.Case]:
+				rep.Problems = append(rep.Problems, fmt.Sprintf("known-failure list of %s names case %s #%s, which no vector file has", p.Name, e.Suite, e.Case))
+			case inPlay[e.Suite] && !declared[p.Name][e.Suite]:
+				rep.Problems = append(rep.Problems, fmt.Sprintf("known-failure list of %s names suite %s, which the peer no longer declares", p.Name, e.Suite))
+			}
+		}
+	}
+}
+
+// ErrUpdateIncomplete refuses to rewrite known-failure lists from a run
+// that could not check everything.
+var ErrUpdateIncomplete = errors.New("parity: not updating known failures from a run with infrastructure failures")
+
 // UpdateKnown returns, per peer, the known-failure list that matches the
 // report: every Fail or Known result, keeping the reasons of entries that
 // stay, and a reason describing the observation for new ones (to be edited
 // by whoever reviews the change). Results of cases not in the report keep
 // their entries, so a filtered or sharded run never drops entries it did
 // not check.
-func UpdateKnown(rep *Report, old map[string]*KnownFailures) map[string]*KnownFailures {
+func UpdateKnown(rep *Report, old map[string]*KnownFailures) (map[string]*KnownFailures, error) {
+	if rep.Exit() == ExitInfra {
+		return nil, ErrUpdateIncomplete
+	}
 	checked := map[string]bool{}
 	for _, r := range rep.Results {
 		checked[r.Peer+"\x00"+r.Suite+"\x00"+r.Case] = true
@@ -122,7 +164,8 @@ func UpdateKnown(rep *Report, old map[string]*KnownFailures) map[string]*KnownFa
 			}
 		}
 		for _, r := range rep.Results {
-			if r.Peer != p.Name || r.Producer != "" || (r.Status != Fail && r.Status != Known) {
+			// A crash or a timeout is not an observed answer: never list it.
+			if r.Peer != p.Name || r.Producer != "" || (r.Status != Fail && r.Status != Known) || r.Got == nil {
 				continue
 			}
 			e, ok := reasons[r.Suite+"\x00"+r.Case]
@@ -143,7 +186,7 @@ func UpdateKnown(rep *Report, old map[string]*KnownFailures) map[string]*KnownFa
 		})
 		out[p.Name] = kf
 	}
-	return out
+	return out, nil
 }
 
 func observed(r Result) string {

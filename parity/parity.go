@@ -109,6 +109,8 @@ type Report struct {
 	Results  []Result      `json:"results"`
 	Problems []string      `json:"problems,omitempty"` // vector problems, declared-but-unrun suites, infrastructure
 	Infra    bool          `json:"infra,omitempty"`    // an infrastructure failure happened
+	Shard    int           `json:"shard,omitempty"`    // this report is shard Shard of Shards
+	Shards   int           `json:"shards,omitempty"`
 	Elapsed  time.Duration `json:"elapsedNanos"`
 }
 
@@ -121,6 +123,10 @@ const (
 
 // ErrNoPeers reports a configuration without peers.
 var ErrNoPeers = errors.New("parity: no peers to run")
+
+// ErrNoCases reports filters that select nothing: a gate that checks
+// nothing must not pass.
+var ErrNoCases = errors.New("parity: no case matches the suite and case filters")
 
 type job struct {
 	file *vector.File
@@ -153,7 +159,19 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(jobs) == 0 && !(cfg.Pairwise && matchAny(cfg.Suites, PairwiseSuite)) {
+		return nil, ErrNoCases
+	}
 	rep.Suites = suites
+	if cfg.Shards > 1 {
+		rep.Shard, rep.Shards = cfg.Shard, cfg.Shards
+	}
+	known := map[string]bool{}
+	for _, f := range files {
+		for _, c := range f.Cases {
+			known[f.Suite+"\x00"+c.ID] = true
+		}
+	}
 
 	// Start every peer concurrently.
 	runners := make([]*runner, len(cfg.Peers))
@@ -202,6 +220,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 	applyKnown(rep, cfg.Known)
+	rep.checkKnownEntries(cfg.Known, known)
 	rep.checkDeclared()
 	rep.Elapsed = time.Since(start)
 	return rep, ctx.Err()
@@ -290,6 +309,7 @@ type runner struct {
 	restarts int
 	failed   bool   // keep stderr in the report
 	down     bool   // the peer could not be restarted
+	faults   int    // consecutive faults
 	stderr   string // of earlier incarnations of the peer
 }
 
@@ -304,6 +324,7 @@ func (r *runner) start(ctx context.Context) {
 	p, err := peer.Start(ctx, peer.Spec{Name: r.spec.Name, Command: r.spec.Command, Dir: r.spec.Dir, Env: r.spec.Env}, r.cfg.StartTimeout)
 	if err != nil {
 		r.startErr = err
+		r.keepStderr(err)
 		return
 	}
 	if p.Hello.Peer.Name != r.spec.Name {
@@ -368,9 +389,11 @@ func (r *runner) runOne(ctx context.Context, j job) Result {
 	if err != nil {
 		res.Status, res.Message = Fail, err.Error()
 		r.failed = true
+		r.faults++
 		r.restart(ctx)
 		return res
 	}
+	r.faults = 0
 	judge(&res, c, m)
 	return res
 }
@@ -411,13 +434,33 @@ func (r *runner) restart(ctx context.Context) {
 	// Keep the old stderr tail: it explains the crash.
 	r.stderr = tail(r.stderr+r.p.Stderr(), peer.StderrLimit)
 	r.restarts++
+	if r.faults >= maxConsecutiveFaults {
+		r.down = true
+		r.p = nil
+		r.startErr = fmt.Errorf("gave up after %d consecutive faults (crash, hang or protocol error); the remaining cases were not run", r.faults)
+		return
+	}
 	p, err := peer.Start(ctx, peer.Spec{Name: r.spec.Name, Command: r.spec.Command, Dir: r.spec.Dir, Env: r.spec.Env}, r.cfg.StartTimeout)
 	if err != nil {
 		r.down = true
+		r.p = nil
 		r.startErr = fmt.Errorf("restart failed: %w", err)
+		r.keepStderr(err)
 		return
 	}
 	r.p = p
+}
+
+// maxConsecutiveFaults bounds the time a peer that hangs on everything can
+// cost: after that many faults in a row it is given up on.
+const maxConsecutiveFaults = 5
+
+func (r *runner) keepStderr(err error) {
+	var se *peer.StartError
+	if errors.As(err, &se) && se.Stderr != "" {
+		r.stderr = tail(r.stderr+se.Stderr, peer.StderrLimit)
+		r.failed = true
+	}
 }
 
 func (r *runner) report() PeerReport {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -43,8 +44,12 @@ func TestMain(m *testing.M) {
 //	nohello       says something else first
 func fakePeer(mode string) int {
 	kind, target, _ := strings.Cut(mode, ":")
-	if kind == "silent" {
+	switch kind {
+	case "silent":
 		time.Sleep(time.Hour)
+	case "dieearly":
+		fmt.Fprintln(os.Stderr, "oops: missing module foo")
+		return 1
 	}
 	out := peerproto.NewWriter(os.Stdout)
 	if kind == "nohello" {
@@ -67,7 +72,7 @@ func fakePeer(mode string) int {
 		case kind == "crash" && hit:
 			fmt.Fprintln(os.Stderr, "fake peer: crashing on purpose")
 			return 3
-		case kind == "hang" && hit:
+		case kind == "hang" && (hit || target == "*"):
 			time.Sleep(time.Hour)
 		case kind == "wrongid" && hit:
 			id := *res.ID + 100
@@ -227,7 +232,11 @@ func TestKnownFailuresAreStrict(t *testing.T) {
 	}
 	// Updating keeps the reason of d-1, drops d-2, and makes the run agree.
 	dir := t.TempDir()
-	if err := WriteKnown(dir, UpdateKnown(rep, known)); err != nil {
+	lists, err := UpdateKnown(rep, known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteKnown(dir, lists); err != nil {
 		t.Fatal(err)
 	}
 	reread, err := LoadKnown(dir, []string{"w"})
@@ -261,8 +270,8 @@ func TestFiltersAndShards(t *testing.T) {
 	if rep := run(t, Config{Peers: peers, Cases: []string{"d-[12]"}}); len(rep.Results) != 2 {
 		t.Fatalf("case filter: %d results", len(rep.Results))
 	}
-	if rep := run(t, Config{Peers: peers, Suites: []string{"ids.*"}}); len(rep.Results) != 0 || rep.Exit() != ExitAgree {
-		t.Fatalf("suite filter: %d results, exit %d", len(rep.Results), rep.Exit())
+	if _, err := Run(context.Background(), Config{Peers: peers, Vectors: testVectors(), Suites: []string{"ids.*"}}); !errors.Is(err, ErrNoCases) {
+		t.Fatalf("a filter that selects nothing: %v", err)
 	}
 	var shards []*Report
 	seen := map[string]int{}
@@ -292,6 +301,9 @@ func TestFiltersAndShards(t *testing.T) {
 	merged := Merge(shards...)
 	if len(merged.Results) != 5 || merged.Exit() != ExitAgree {
 		t.Fatalf("merged: %d results, exit %d, problems %v", len(merged.Results), merged.Exit(), merged.Problems)
+	}
+	if partial := Merge(shards[0], shards[2]); partial.Exit() != ExitInfra || !strings.Contains(strings.Join(partial.Problems, " "), "shard 2/3") {
+		t.Fatalf("a merge missing a shard: exit %d, problems %v", partial.Exit(), partial.Problems)
 	}
 }
 
@@ -377,4 +389,48 @@ func children() []int {
 		}
 	}
 	return out
+}
+
+func TestStartFailureKeepsStderr(t *testing.T) {
+	rep := run(t, Config{Peers: []PeerSpec{fake(t, "early", "dieearly")}})
+	p := rep.Peers[0]
+	if rep.Exit() != ExitInfra || !strings.Contains(p.Stderr, "missing module foo") || !strings.Contains(p.Error, "exit status 1") {
+		t.Fatalf("peer report %+v", p)
+	}
+}
+
+func TestGivesUpOnAHangingPeer(t *testing.T) {
+	defer checkLeaks(t)()
+	body := strings.NewReplacer(`"d-`, `"e-`).Replace(detectFile)
+	vecs := testVectors()
+	vecs["envelope.detect/u.json"] = &fstest.MapFile{Data: []byte(body)}
+	rep := run(t, Config{Peers: []PeerSpec{fake(t, "stuck", "hang:*")}, Vectors: vecs, CaseTimeout: 200 * time.Millisecond})
+	c := rep.Counts()
+	if c[Fail] != maxConsecutiveFaults || c[NotRun] != 10-maxConsecutiveFaults || rep.Exit() != ExitInfra {
+		t.Fatalf("counts %v exit %d", c, rep.Exit())
+	}
+	if _, err := UpdateKnown(rep, nil); !errors.Is(err, ErrUpdateIncomplete) {
+		t.Fatalf("update after an incomplete run: %v", err)
+	}
+}
+
+func TestFaultsAreNeverListedAsKnown(t *testing.T) {
+	rep := run(t, Config{Peers: []PeerSpec{fake(t, "c", "crash:d-1")}})
+	lists, err := UpdateKnown(rep, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(lists["c"].Failures); n != 0 {
+		t.Fatalf("a crash was listed as a known failure: %+v", lists["c"].Failures)
+	}
+}
+
+func TestUnmatchableKnownEntries(t *testing.T) {
+	known := map[string]*KnownFailures{"a": {Peer: "a", Failures: []KnownEntry{
+		{Case: "no-such-case", Suite: "envelope.detect", Reason: "r"},
+	}}}
+	rep := run(t, Config{Peers: []PeerSpec{fake(t, "a", "good")}, Known: known})
+	if rep.Exit() != ExitDisagree || !strings.Contains(strings.Join(rep.Problems, " "), "no-such-case") {
+		t.Fatalf("exit %d problems %v", rep.Exit(), rep.Problems)
+	}
 }

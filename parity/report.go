@@ -222,6 +222,8 @@ type record struct {
 
 type summaryRecord struct {
 	Suites  []string `json:"suites"`
+	Shard   int      `json:"shard,omitempty"`
+	Shards  int      `json:"shards,omitempty"`
 	Infra   bool     `json:"infra"`
 	Elapsed int64    `json:"elapsedNanos"`
 	Line    string   `json:"line"`
@@ -250,7 +252,7 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 			return err
 		}
 	}
-	if err := enc.Encode(record{Record: "summary", Summary: &summaryRecord{Suites: rep.Suites, Infra: rep.Infra, Elapsed: int64(rep.Elapsed), Line: rep.Summary(), Exit: rep.Exit()}}); err != nil {
+	if err := enc.Encode(record{Record: "summary", Summary: &summaryRecord{Suites: rep.Suites, Shard: rep.Shard, Shards: rep.Shards, Infra: rep.Infra, Elapsed: int64(rep.Elapsed), Line: rep.Summary(), Exit: rep.Exit()}}); err != nil {
 		return err
 	}
 	return bw.Flush()
@@ -302,6 +304,7 @@ func ReadJSON(r io.Reader) (*Report, error) {
 				return nil, fmt.Errorf("%w: line %d: %v", ErrReport, line, err)
 			}
 			rep.Suites, rep.Infra, rep.Elapsed = s.Summary.Suites, s.Summary.Infra, time.Duration(s.Summary.Elapsed)
+			rep.Shard, rep.Shards = s.Summary.Shard, s.Summary.Shards
 			sawSummary = true
 		default:
 			return nil, fmt.Errorf("%w: line %d: unknown record %q", ErrReport, line, raw.Record)
@@ -367,8 +370,33 @@ func Merge(reports ...*Report) *Report {
 		out.Suites = append(out.Suites, s)
 	}
 	sort.Strings(out.Suites)
+	out.checkShards(reports)
 	out.checkDeclared()
 	return out
+}
+
+// checkShards makes a merge of shard reports an infrastructure failure
+// unless every shard 1..N is there exactly once.
+func (out *Report) checkShards(reports []*Report) {
+	n := 0
+	seen := map[int]int{}
+	for _, r := range reports {
+		if r.Shards > 1 {
+			if n != 0 && r.Shards != n {
+				out.Problems = append(out.Problems, fmt.Sprintf("shard reports disagree on the number of shards (%d and %d)", n, r.Shards))
+				out.Infra = true
+				return
+			}
+			n = r.Shards
+			seen[r.Shard]++
+		}
+	}
+	for i := 1; i <= n; i++ {
+		if seen[i] != 1 {
+			out.Problems = append(out.Problems, fmt.Sprintf("shard %d/%d is in %d of the merged reports, want exactly 1", i, n, seen[i]))
+			out.Infra = true
+		}
+	}
 }
 
 // declaredPrefix starts the problems checkDeclared writes, so that Merge

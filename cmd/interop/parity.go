@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/interopkit/interop/internal/suite"
@@ -157,14 +158,23 @@ func runParity(args []string, e *env) int {
 		cfg.Progress = bar.update
 		defer bar.finish()
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// On SIGINT or SIGTERM the run stops and every peer is killed.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	rep, err := parity.Run(ctx, cfg)
+	if errors.Is(err, parity.ErrNoCases) {
+		return usagef(e, "%v", err)
+	}
 	if err != nil {
 		return failInfra(e, "parity: %v", err)
 	}
 	if *update {
-		if err := parity.WriteKnown(kdir, parity.UpdateKnown(rep, cfg.Known)); err != nil {
+		lists, err := parity.UpdateKnown(rep, cfg.Known)
+		if err != nil {
+			rep.WriteText(e.stdout, *maxFail)
+			return failInfra(e, "%v", err)
+		}
+		if err := parity.WriteKnown(kdir, lists); err != nil {
 			return failInfra(e, "parity: writing known failures: %v", err)
 		}
 		fmt.Fprintf(e.stderr, "interop parity: known-failure lists in %s rewritten from this run\n", kdir)

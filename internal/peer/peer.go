@@ -44,6 +44,7 @@ type Peer struct {
 
 	cmd     *exec.Cmd
 	stdin   io.WriteCloser
+	stdout  io.ReadCloser
 	out     *peerproto.Writer
 	msgs    chan readResult
 	stop    chan struct{} // closed when the peer is killed: ends the reader
@@ -69,6 +70,8 @@ func Start(ctx context.Context, spec Spec, startTimeout time.Duration) (*Peer, e
 	// A process group of its own, so that killing the peer kills whatever
 	// it started too.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// A grandchild that keeps stderr open must not keep Wait waiting.
+	cmd.WaitDelay = time.Second
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrStart, spec.Name, err)
@@ -77,7 +80,7 @@ func Start(ctx context.Context, spec Spec, startTimeout time.Duration) (*Peer, e
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrStart, spec.Name, err)
 	}
-	p := &Peer{Spec: spec, cmd: cmd, stdin: stdin, out: peerproto.NewWriter(stdin),
+	p := &Peer{Spec: spec, cmd: cmd, stdin: stdin, stdout: stdout, out: peerproto.NewWriter(stdin),
 		msgs: make(chan readResult, 1), stop: make(chan struct{}), exited: make(chan struct{}), stderr: &ring{max: StderrLimit}}
 	cmd.Stderr = p.stderr
 	if err := cmd.Start(); err != nil {
@@ -104,37 +107,81 @@ func Start(ctx context.Context, spec Spec, startTimeout time.Duration) (*Peer, e
 
 	timer := time.NewTimer(startTimeout)
 	defer timer.Stop()
+	var cause error
 	select {
 	case r := <-p.msgs:
 		if r.err == nil && r.m.Type == peerproto.TypeHello {
 			p.Hello = r.m
 			return p, nil
 		}
-		p.Kill()
-		if r.err == nil {
-			r.err = fmt.Errorf("%w: first message is %q, not hello", ErrProtocol, r.m.Type)
+		cause = r.err
+		if cause == nil {
+			cause = fmt.Errorf("%w: first message is %q, not hello", ErrProtocol, r.m.Type)
+		} else if errors.Is(cause, io.EOF) {
+			cause = errors.New("it exited before saying hello")
 		}
-		return nil, fmt.Errorf("%w: %s: %w", ErrStart, spec.Name, r.err)
 	case <-timer.C:
-		p.Kill()
-		return nil, fmt.Errorf("%w: %s: no hello within %v", ErrStart, spec.Name, startTimeout)
+		cause = fmt.Errorf("no hello within %v", startTimeout)
 	case <-ctx.Done():
 		p.Kill()
 		return nil, ctx.Err()
 	}
+	p.Kill()
+	return nil, &StartError{Name: spec.Name, Err: cause, Status: p.status(), Stderr: p.Stderr()}
 }
 
-// Run sends one request and waits for its result until the deadline. Any
-// error leaves the peer unusable: the caller kills and restarts it.
+// StartError reports a peer that did not start, with what it left on
+// standard error to explain why.
+type StartError struct {
+	Name   string
+	Err    error
+	Status string // how the process ended
+	Stderr string // its last StderrLimit bytes of standard error
+}
+
+func (e *StartError) Error() string {
+	return fmt.Sprintf("%v: %s: %v (%s)", ErrStart, e.Name, e.Err, e.Status)
+}
+
+// Unwrap makes errors.Is(err, ErrStart) hold.
+func (e *StartError) Unwrap() []error { return []error{ErrStart, e.Err} }
+
+func (p *Peer) status() string {
+	select {
+	case <-p.exited:
+		if p.waitErr == nil {
+			return "exit status 0"
+		}
+		return p.waitErr.Error()
+	default:
+		return "still running"
+	}
+}
+
+// Run sends one request and waits for its result until the deadline, which
+// covers writing the request too: a peer that stops reading cannot block
+// the runner. Any error leaves the peer unusable: the caller kills and
+// restarts it.
 func (p *Peer) Run(ctx context.Context, req *peerproto.Message, timeout time.Duration) (*peerproto.Message, error) {
 	p.nextID++
 	id := p.nextID
 	req.Type, req.ID = peerproto.TypeRun, &id
-	if err := p.out.Write(req); err != nil {
-		return nil, p.exitErr(fmt.Errorf("writing the request: %v", err))
-	}
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
+	written := make(chan error, 1)
+	go func() { written <- p.out.Write(req) }()
+	select {
+	case err := <-written:
+		if err != nil {
+			return nil, p.exitErr(fmt.Errorf("writing the request: %v", err))
+		}
+	case <-timer.C:
+		return nil, fmt.Errorf("%w (%v) while sending the request", ErrTimeout, timeout)
+	case <-p.exited:
+		return nil, p.exitErr(nil)
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	select {
 	case r := <-p.msgs:
 		switch {
@@ -196,6 +243,9 @@ func (p *Peer) Kill() {
 		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 	}
 	_ = p.stdin.Close()
+	// A descendant that left the process group may still hold stdout:
+	// closing our end ends the reader regardless.
+	_ = p.stdout.Close()
 	<-p.exited
 }
 

@@ -64,7 +64,9 @@ func TestServeSpeaksTheProtocol(t *testing.T) {
 		func(m *peerproto.Message) bool { return string(m.Output) == `"a94a8fe5-ccb1-0ba6-9c4c-0873d391e987"` },
 		func(m *peerproto.Message) bool { return m.Error == "not_envelope" },
 		func(m *peerproto.Message) bool { return m.Skip != "" },
-		func(m *peerproto.Message) bool { return m.Error == peerproto.Unspecified && !strings.Contains(m.Message, "what") },
+		func(m *peerproto.Message) bool {
+			return m.Error == peerproto.Unspecified && !strings.Contains(m.Message, "what")
+		},
 		func(m *peerproto.Message) bool { return strings.HasPrefix(string(m.Output), `"v2:`) },
 	}
 	for i, ok := range want {
