@@ -219,6 +219,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			rep.Infra = true
 		}
 	}
+	for _, r := range runners {
+		if r.hello != nil && r.hello.Peer.Name != r.spec.Name {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("peer %s calls itself %q in its hello: the configured name and the peer disagree", r.spec.Name, r.hello.Peer.Name))
+		}
+	}
 	applyKnown(rep, cfg.Known)
 	rep.checkKnownEntries(cfg.Known, known)
 	rep.checkDeclared()
@@ -468,9 +473,7 @@ func (r *runner) report() PeerReport {
 	if r.hello != nil {
 		pr.Language, pr.Implementation, pr.Version = r.hello.Peer.Language, r.hello.Peer.Implementation, r.hello.Peer.Version
 		pr.Suites, pr.Ops = r.hello.Suites, r.hello.Ops
-		if r.hello.Peer.Name != r.spec.Name {
-			pr.Error = fmt.Sprintf("peer calls itself %q", r.hello.Peer.Name)
-		}
+
 	}
 	if r.startErr != nil {
 		pr.Error = r.startErr.Error()

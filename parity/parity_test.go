@@ -205,6 +205,16 @@ func TestPeersThatNeverStart(t *testing.T) {
 	if len(byCase(rep, "ok")) != 5 {
 		t.Fatal("the working peer must still run")
 	}
+	var junit, md bytes.Buffer
+	rep.WriteJUnit(&junit)
+	rep.WriteMarkdown(&md, 5)
+	var doc junitSuites
+	if err := xml.Unmarshal(junit.Bytes(), &doc); err != nil || doc.Failures != 3 {
+		t.Fatalf("junit must fail for the peers that did not start: %v failures=%d", err, doc.Failures)
+	}
+	if !strings.Contains(md.String(), "infrastructure failure") {
+		t.Fatalf("markdown headline hides the infrastructure failure:\n%s", md.String())
+	}
 }
 
 func TestLiarFailsTheGate(t *testing.T) {

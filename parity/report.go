@@ -197,8 +197,8 @@ func pad(s string, n int) string {
 
 func oneLine(s string) string {
 	s = strings.ReplaceAll(s, "\n", " ⏎ ")
-	if len(s) > 300 {
-		s = s[:300] + "…"
+	if r := []rune(s); len(r) > 300 {
+		s = string(r[:300]) + "…"
 	}
 	return s
 }
@@ -509,6 +509,26 @@ func (rep *Report) WriteJUnit(w io.Writer) error {
 		s.Tests++
 		all.Tests++
 	}
+	// What could not be checked fails too, in a suite of its own, so that a
+	// CI server never shows a green run that checked nothing.
+	var infra junitSuite
+	infra.Name = "interop/infrastructure"
+	for _, p := range rep.Peers {
+		if p.Error != "" {
+			infra.Cases = append(infra.Cases, junitCase{Class: "interop.peers", Name: p.Name, Time: seconds(0),
+				Failure: &junitFailure{Message: oneLine(p.Error), Type: "peer", Body: p.Error + "\n" + p.Stderr}})
+		}
+	}
+	for i, pr := range rep.Problems {
+		infra.Cases = append(infra.Cases, junitCase{Class: "interop.problems", Name: fmt.Sprintf("problem-%d", i+1), Time: seconds(0),
+			Failure: &junitFailure{Message: oneLine(pr), Type: "problem", Body: pr}})
+	}
+	if n := len(infra.Cases); n > 0 {
+		infra.Tests, infra.Failures = n, n
+		all.Tests += n
+		all.Failures += n
+		all.Suites = append(all.Suites, infra)
+	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
@@ -536,7 +556,8 @@ func firstNonEmpty(a ...string) string {
 // the verdict and the failures.
 func (rep *Report) WriteMarkdown(w io.Writer, maxFailures int) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "## interop parity: %s\n\n", rep.Summary())
+	verdict := map[int]string{ExitAgree: "agree", ExitDisagree: "**disagreement**", ExitInfra: "**infrastructure failure: not everything was checked**"}[rep.Exit()]
+	fmt.Fprintf(bw, "## interop parity: %s — %s\n\n", rep.Summary(), verdict)
 	peers := rep.peerNames()
 	m := rep.matrix()
 	fmt.Fprintf(bw, "| suite | %s |\n|---|%s\n", strings.Join(peers, " | "), strings.Repeat("---|", len(peers)))

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -108,6 +109,9 @@ func runParity(args []string, e *env) int {
 	}
 	if cmd.NArg() > 0 {
 		return usagef(e, "parity: unexpected argument (flags only; see --help)")
+	}
+	if *progressMode != "auto" && *progressMode != "always" && *progressMode != "never" {
+		return usagef(e, "parity: --progress must be auto, always or never")
 	}
 	outs, err := parseReports(reports)
 	if err != nil {
@@ -268,6 +272,10 @@ func splitList(vals []string) []string {
 	return out
 }
 
+// peerName is the form of a peer name; it becomes a file name under the
+// known-failures directory.
+var peerName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,63}$`)
+
 // choosePeers resolves --peers and --peer into commands. auto (or nothing)
 // takes every installed built-in peer; names require theirs.
 func choosePeers(names, extra []string, root string) ([]parity.PeerSpec, []string, error) {
@@ -293,8 +301,8 @@ func choosePeers(names, extra []string, root string) ([]parity.PeerSpec, []strin
 	var customOrder []string
 	for _, x := range extra {
 		name, command, ok := strings.Cut(x, "=")
-		if !ok || name == "" || len(strings.Fields(command)) == 0 {
-			return nil, nil, fmt.Errorf("--peer %q: want NAME=COMMAND", x)
+		if !ok || !peerName.MatchString(name) || len(strings.Fields(command)) == 0 {
+			return nil, nil, fmt.Errorf("--peer: want NAME=COMMAND with NAME of lower-case letters, digits and dashes")
 		}
 		if _, dup := custom[name]; dup {
 			return nil, nil, fmt.Errorf("--peer %s given twice", name)

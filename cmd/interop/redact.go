@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/interopkit/interop/redact"
@@ -63,6 +64,12 @@ func runRedact(args []string, e *env) int {
 		return failf(e, "redact json: more than one json value in the input")
 	}
 	out := redact.ConfigFromLookup(e.lookup).JSON(v)
+	if s, ok := out.(string); ok && s == redact.Truncated {
+		if in, ok := v.(string); !ok || in != redact.Truncated {
+			// Printing the placeholder would lose the document silently.
+			return failf(e, "redact json: the input is too large to redact (over 65536 values)")
+		}
+	}
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
@@ -98,6 +105,9 @@ func readInput(name string, stdin io.Reader) ([]byte, error) {
 func jsonErr(err error) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
+		if strings.Contains(se.Error(), "depth") {
+			return fmt.Errorf("nested too deeply at byte %d", se.Offset)
+		}
 		return fmt.Errorf("syntax error at byte %d", se.Offset)
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {

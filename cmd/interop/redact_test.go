@@ -47,6 +47,14 @@ func TestRedactJSON(t *testing.T) {
 			t.Errorf("%s: %+v", name, r)
 		}
 	}
+	big := "[" + strings.Repeat("1,", 70000) + "1]"
+	if r := runCLI(t, big, nil, "redact", "json"); r.code != 1 || strings.Contains(r.stdout, "TRUNCATED") {
+		t.Errorf("huge input must fail, not print a placeholder: %d %q", r.code, r.stderr)
+	}
+	deep := strings.Repeat("[", 20000) + strings.Repeat("]", 20000)
+	if r := runCLI(t, deep, nil, "redact", "json"); r.code != 1 || !strings.Contains(r.stderr, "nested too deeply") {
+		t.Errorf("deep input: %d %q", r.code, r.stderr)
+	}
 	if r := runCLI(t, "", nil, "redact", "yaml"); r.code != 2 {
 		t.Errorf("unknown operation: %+v", r)
 	}

@@ -22,7 +22,8 @@ scanned whatever their name. Each finding is printed as
 
 never with the secret itself. Binary, oversized and unreadable files are
 skipped with a warning on stderr; the rest is still reported. Exit code 1
-when any error-level rule matched, 0 otherwise (warnings do not fail).
+when any error-level rule matched, 0 otherwise (warnings do not fail), and
+2 when a PATH does not exist or cannot be read.
 `
 
 func runSecrets(args []string, e *env) int {
@@ -81,7 +82,12 @@ func runSecrets(args []string, e *env) int {
 		}
 		fmt.Fprintf(e.stderr, "interop: secrets scan: %d files, %d errors, %d warnings\n", rep.Files, errs, len(rep.Findings)-errs)
 	}
-	if errs > 0 {
+	switch {
+	case rep.Missing > 0:
+		// A mistyped path must not pass a CI job.
+		fmt.Fprintf(e.stderr, "interop: secrets scan: %d named paths do not exist or cannot be read\n", rep.Missing)
+		return exitUsage
+	case errs > 0:
 		return exitFailure
 	}
 	return exitOK

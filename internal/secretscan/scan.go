@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -44,7 +45,8 @@ type Notice struct {
 type Report struct {
 	Findings []FileFinding `json:"findings"`
 	Notices  []Notice      `json:"notices"`
-	Files    int           `json:"files"` // files scanned
+	Files    int           `json:"files"`   // files scanned
+	Missing  int           `json:"missing"` // named paths that do not exist or cannot be read
 }
 
 // Errors counts error-level findings.
@@ -83,6 +85,7 @@ func Scan(ctx context.Context, paths []string, opts Options) (*Report, error) {
 		st, err := os.Stat(p)
 		if err != nil {
 			rep.Notices = append(rep.Notices, Notice{File: p, Skipped: true, Msg: describe(err)})
+			rep.Missing++
 			continue
 		}
 		if !st.IsDir() {
@@ -118,18 +121,32 @@ func Scan(ctx context.Context, paths []string, opts Options) (*Report, error) {
 }
 
 func scanFile(path string, rep *Report) {
+	skip := func(msg string) { rep.Notices = append(rep.Notices, Notice{File: path, Skipped: true, Msg: msg}) }
 	st, err := os.Stat(path)
 	if err != nil {
-		rep.Notices = append(rep.Notices, Notice{File: path, Skipped: true, Msg: describe(err)})
+		skip(describe(err))
 		return
 	}
-	if st.Size() > MaxFileSize {
-		rep.Notices = append(rep.Notices, Notice{File: path, Skipped: true, Msg: fmt.Sprintf("file is %d bytes, over the %d-byte limit", st.Size(), MaxFileSize)})
+	// Devices, FIFOs and sockets named on the command line would block or
+	// never end.
+	if !st.Mode().IsRegular() {
+		skip("not a regular file")
 		return
 	}
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
-		rep.Notices = append(rep.Notices, Notice{File: path, Skipped: true, Msg: describe(err)})
+		skip(describe(err))
+		return
+	}
+	defer f.Close()
+	// The size from Stat may be stale: the read itself is bounded.
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		skip(describe(err))
+		return
+	}
+	if len(data) > MaxFileSize {
+		skip(fmt.Sprintf("file is over the %d-byte limit", MaxFileSize))
 		return
 	}
 	if bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0 {

@@ -70,8 +70,12 @@ func TestScanFiles(t *testing.T) {
 	if n := notices["latin1.txt"]; n.Skipped || !strings.Contains(n.Msg, "UTF-8") {
 		t.Errorf("invalid utf-8 notice %+v", n)
 	}
-	if n := notices["missing.txt"]; !n.Skipped {
-		t.Errorf("missing file notice %+v", n)
+	if n := notices["missing.txt"]; !n.Skipped || rep.Missing != 1 {
+		t.Errorf("missing file notice %+v, missing %d", n, rep.Missing)
+	}
+	rep, err = Scan(context.Background(), []string{"/dev/zero", "/dev/null"}, Options{})
+	if err != nil || rep.Files != 0 || len(rep.Notices) != 2 || !strings.Contains(rep.Notices[0].Msg, "not a regular file") {
+		t.Errorf("devices: %v %+v", err, rep)
 	}
 }
 
