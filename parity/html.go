@@ -31,7 +31,7 @@ func (rep *Report) WriteHTML(w io.Writer) error {
 				class = "na"
 			case c.counts[Fail]+c.counts[Stale]+c.counts[NotRun] > 0:
 				class = "bad"
-			case c.counts[Known]+c.counts[Tolerated]+c.counts[Skip] > 0:
+			case c.counts[Known]+c.counts[Tolerated]+c.counts[Skip]+c.counts[Unchecked] > 0:
 				class = "warn"
 			}
 			r.Cells = append(r.Cells, struct{ Text, Class string }{c.text(), class})
@@ -155,7 +155,7 @@ details{margin:.4em 0;border:1px solid #ddd;padding:.3em .6em} summary{cursor:po
 <table id="matrix"><tr><th>suite</th>{{range .Names}}<th>{{.}}</th>{{end}}</tr>
 {{range .Rows}}<tr data-suite="{{.Suite}}"><td>{{.Suite}}</td>{{range .Cells}}<td class="{{.Class}}">{{.Text}}</td>{{end}}</tr>
 {{end}}</table>
-<p>Cells: passed, ✗ failed, ! stale known failure, k known failure, ~ tolerated (acceptable), s skipped, ? not run, — unsupported.</p>
+<p>Cells: passed, ✗ failed, ! stale known failure, k known failure, u failed as expected but error kind not reported, ~ tolerated (acceptable), s skipped, ? not run, — unsupported.</p>
 {{if .Problems}}<h2>Problems</h2><ul>{{range .Problems}}<li>{{.}}</li>{{end}}</ul>{{end}}
 <div class="filters">
 <label>peer <select id="f-peer"><option value="">all</option>{{range .Names}}<option>{{.}}</option>{{end}}</select></label>

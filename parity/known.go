@@ -88,7 +88,7 @@ func applyKnown(rep *Report, known map[string]*KnownFailures) {
 			switch r.Status {
 			case Fail:
 				r.Status = Known
-			case Pass, Tolerated:
+			case Pass, Unchecked, Tolerated:
 				r.Status = Stale
 				r.Message = joinMsg(staleMsg, r.Message)
 			}

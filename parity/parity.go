@@ -58,10 +58,11 @@ type Config struct {
 // Status is the verdict on one case for one peer.
 type Status string
 
-// Statuses. Pass, Tolerated, Known and Skip do not fail the gate; Fail and
+// Statuses. Pass, Unchecked, Tolerated, Known and Skip do not fail the gate; Fail and
 // Stale do; NotRun is an infrastructure failure.
 const (
 	Pass      Status = "pass"      // the spec's outcome
+	Unchecked Status = "unchecked" // failed as expected, but the peer did not say with which error kind
 	Tolerated Status = "tolerated" // an "acceptable" case answered differently
 	Known     Status = "known"     // a listed known failure that still fails
 	Skip      Status = "skip"      // the peer cannot run this case (with a reason)
@@ -418,7 +419,7 @@ func judge(res *Result, c *vector.Case, m *peerproto.Message) {
 	case c.Matches(got):
 		res.Status = Pass
 	case m.Error == peerproto.Unspecified && c.Error != "":
-		res.Status = Pass
+		res.Status = Unchecked
 		res.Message = joinMsg("error kind not distinguished by this implementation", res.Message)
 	case c.Result == vector.Acceptable:
 		res.Status = Tolerated

@@ -86,7 +86,7 @@ func (c *cell) text() string {
 	for _, x := range []struct {
 		s Status
 		p string
-	}{{Fail, "✗"}, {Stale, "!"}, {Known, "k"}, {Tolerated, "~"}, {Skip, "s"}, {NotRun, "?"}} {
+	}{{Fail, "✗"}, {Stale, "!"}, {Known, "k"}, {Unchecked, "u"}, {Tolerated, "~"}, {Skip, "s"}, {NotRun, "?"}} {
 		if n := c.counts[x.s]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%s%d", x.p, n))
 		}
@@ -99,7 +99,7 @@ func (c *cell) text() string {
 // gate); stale entries and cases not run count as failed.
 func (rep *Report) Summary() string {
 	c := rep.Counts()
-	passed := c[Pass] + c[Tolerated] + c[Known]
+	passed := c[Pass] + c[Unchecked] + c[Tolerated] + c[Known]
 	failed := c[Fail] + c[Stale] + c[NotRun]
 	return fmt.Sprintf("%d passed, %d failed, %d skipped", passed, failed, c[Skip])
 }
@@ -143,7 +143,7 @@ func (rep *Report) WriteText(w io.Writer, maxFailures int) error {
 		}
 		fmt.Fprintln(bw)
 	}
-	fmt.Fprintln(bw, "\ncells: passed, ✗ failed, ! stale known failure, k known failure, ~ tolerated (acceptable), s skipped, ? not run, — unsupported")
+	fmt.Fprintln(bw, "\ncells: passed, ✗ failed, ! stale known failure, k known failure, u failed as expected but error kind not reported, ~ tolerated (acceptable), s skipped, ? not run, — unsupported")
 
 	shown := 0
 	for _, r := range rep.Results {
@@ -181,7 +181,7 @@ func (rep *Report) WriteText(w io.Writer, maxFailures int) error {
 		}
 	}
 	c := rep.Counts()
-	fmt.Fprintf(bw, "\n%d known failures, %d tolerated, %d results in %v\n", c[Known], c[Tolerated], len(rep.Results), rep.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(bw, "\n%d known failures, %d tolerated, %d with the error kind unchecked, %d results in %v\n", c[Known], c[Tolerated], c[Unchecked], len(rep.Results), rep.Elapsed.Round(time.Millisecond))
 	fmt.Fprintln(bw, rep.Summary())
 	return bw.Flush()
 }
@@ -504,6 +504,8 @@ func (rep *Report) WriteJUnit(w io.Writer) error {
 			tc.Out = "known failure: " + r.Reason
 		case Tolerated:
 			tc.Out = "tolerated deviation on an acceptable case"
+		case Unchecked:
+			tc.Out = "failed as expected; the implementation does not report error kinds"
 		}
 		s.Cases = append(s.Cases, tc)
 		s.Tests++
@@ -568,7 +570,7 @@ func (rep *Report) WriteMarkdown(w io.Writer, maxFailures int) error {
 		}
 		fmt.Fprintln(bw)
 	}
-	fmt.Fprintln(bw, "\nCells: passed, ✗ failed, ! stale known failure, k known failure, ~ tolerated, s skipped, ? not run, — unsupported.")
+	fmt.Fprintln(bw, "\nCells: passed, ✗ failed, ! stale known failure, k known failure, u error kind not reported, ~ tolerated, s skipped, ? not run, — unsupported.")
 	fmt.Fprintln(bw, "\n| peer | implementation | version |\n|---|---|---|")
 	for _, p := range rep.Peers {
 		impl := p.Implementation
