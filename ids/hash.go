@@ -9,20 +9,6 @@ import (
 	"github.com/interopkit/interop/internal/uriescape"
 )
 
-const lowerHex = "0123456789abcdef"
-
-// hexVal maps an ASCII hex digit to its value and every other byte to 0xff.
-var hexVal = func() (t [256]byte) {
-	for i := range t {
-		t[i] = 0xff
-	}
-	for i := 0; i < 16; i++ {
-		t[lowerHex[i]] = byte(i)
-		t["0123456789ABCDEF"[i]] = byte(i)
-	}
-	return t
-}()
-
 // short is the longest input whose escaped form always fits the stack
 // buffer of hashUUID; such inputs allocate nothing but the result.
 const short = 64

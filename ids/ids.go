@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/interopkit/interop/internal/hexcodec"
 )
 
 // MaxSafeInteger is the largest integer magnitude accepted by IntegerToUUID:
@@ -121,7 +123,7 @@ func IsUUID(s string) bool {
 				return false
 			}
 		default:
-			if hexVal[c] > 0x0f {
+			if !hexcodec.IsDigit(c) {
 				return false
 			}
 		}

@@ -22,6 +22,9 @@ var val = func() (t [256]byte) {
 	return t
 }()
 
+// IsDigit reports whether c is a hex digit of either case.
+func IsDigit(c byte) bool { return val[c] <= 0x0f }
+
 // Encode writes the lower-case hex form of src into dst, which must hold
 // 2*len(src) bytes.
 func Encode(dst, src []byte) {

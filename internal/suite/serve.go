@@ -91,18 +91,11 @@ func runOp(op string, raw json.RawMessage) (vector.Outcome, error) {
 	case peerproto.OpOpen:
 		return open(raw)
 	case peerproto.OpSeal:
-		var in struct {
-			Salt      string `json:"salt"`
-			Plaintext string `json:"plaintext"`
-		}
-		if err := decodeInput(raw, &in, "salt", "plaintext"); err != nil {
-			return vector.Outcome{}, err
-		}
-		k, err := key(in.Salt)
+		k, plaintext, err := sealInput(raw)
 		if err != nil {
 			return vector.Outcome{}, err
 		}
-		return result(k.Seal(in.Plaintext))
+		return result(k.Seal(plaintext))
 	}
 	return vector.Outcome{}, fmt.Errorf("%w: unknown op %q", ErrInput, op)
 }

@@ -318,27 +318,34 @@ func migrate(raw json.RawMessage) (vector.Outcome, error) {
 	return output(status{Status: "migrated", Plaintext: &p})
 }
 
-func roundtrip(raw json.RawMessage) (vector.Outcome, error) {
+// sealInput reads {"salt", "plaintext"}, the input of envelope.roundtrip
+// and of the envelope.seal op.
+func sealInput(raw json.RawMessage) (*envelope.Key, string, error) {
 	var in struct {
 		Salt      string `json:"salt"`
 		Plaintext string `json:"plaintext"`
 	}
 	if err := decodeInput(raw, &in, "salt", "plaintext"); err != nil {
-		return vector.Outcome{}, err
+		return nil, "", err
 	}
 	k, err := key(in.Salt)
+	return k, in.Plaintext, err
+}
+
+func roundtrip(raw json.RawMessage) (vector.Outcome, error) {
+	k, plaintext, err := sealInput(raw)
 	if err != nil {
 		return vector.Outcome{}, err
 	}
-	sealed, err := k.Seal(in.Plaintext)
+	sealed, err := k.Seal(plaintext)
 	if err != nil {
 		return result(nil, err)
 	}
-	if sealed == in.Plaintext {
+	if sealed == plaintext {
 		return output(status{Status: "unchanged"})
 	}
 	p, err := k.Open(sealed)
-	if err != nil || p != in.Plaintext || !CanonicalV2(sealed, in.Plaintext) {
+	if err != nil || p != plaintext || !CanonicalV2(sealed, plaintext) {
 		return failed("seal_open_mismatch")
 	}
 	return output(status{Status: "sealed"})
