@@ -17,23 +17,18 @@ const short = 64
 // with ErrInvalidUTF8, naming the offset, when s is not valid UTF-8:
 // validation happens in the escaping pass.
 func hashUUID(s string) (string, error) {
-	var sum [sha1.Size]byte
-	if len(s) <= short {
-		var buf [3*short + 1]byte
-		n, ok := uriescape.Escape(buf[:], s)
-		if !ok {
-			return "", fmt.Errorf("%w at byte %d", ErrInvalidUTF8, n)
-		}
-		sum = sha1.Sum(buf[:n])
-	} else {
+	var stack [3*short + 1]byte
+	buf := stack[:]
+	if len(s) > short {
 		bp := getBuf(uriescape.MaxLen(len(s)))
 		defer bufs.Put(bp)
-		n, ok := uriescape.Escape(*bp, s)
-		if !ok {
-			return "", fmt.Errorf("%w at byte %d", ErrInvalidUTF8, n)
-		}
-		sum = sha1.Sum((*bp)[:n])
+		buf = *bp
 	}
+	n, ok := uriescape.Escape(buf, s)
+	if !ok {
+		return "", fmt.Errorf("%w at byte %d", ErrInvalidUTF8, n)
+	}
+	sum := sha1.Sum(buf[:n])
 	return format(&sum), nil
 }
 

@@ -29,7 +29,7 @@ func (rep *Report) WriteHTML(w io.Writer) error {
 			switch {
 			case c == nil || !c.ok:
 				class = "na"
-			case c.counts[Fail]+c.counts[Stale]+c.counts[NotRun] > 0:
+			case c.failing():
 				class = "bad"
 			case c.counts[Known]+c.counts[Tolerated]+c.counts[Skip]+c.counts[Unchecked] > 0:
 				class = "warn"
@@ -46,7 +46,7 @@ func (rep *Report) WriteHTML(w io.Writer) error {
 	}
 	var items []item
 	for _, r := range rep.Results {
-		it := item{Result: r, Bad: r.Status == Fail || r.Status == Stale || r.Status == NotRun}
+		it := item{Result: r, Bad: r.Status.Failing()}
 		it.InputText = pretty(r.Input)
 		if it.Bad || r.Status == Known || r.Status == Tolerated {
 			it.Diff = diffHTML(outcomeText(r.Expected), outcomeText(r.Got))
@@ -73,7 +73,8 @@ func (rep *Report) WriteHTML(w io.Writer) error {
 		Items    []item
 		Problems []string
 		Exit     int
-	}{rep.Summary(), rep.Peers, rep.peerNames(), rep.suiteNames(), rows, items, rep.Problems, rep.Exit()}
+		Legend   string
+	}{rep.Summary(), rep.Peers, rep.peerNames(), rep.suiteNames(), rows, items, rep.Problems, rep.Exit(), legend}
 	return htmlPage.Execute(w, data)
 }
 
@@ -155,7 +156,7 @@ details{margin:.4em 0;border:1px solid #ddd;padding:.3em .6em} summary{cursor:po
 <table id="matrix"><tr><th>suite</th>{{range .Names}}<th>{{.}}</th>{{end}}</tr>
 {{range .Rows}}<tr data-suite="{{.Suite}}"><td>{{.Suite}}</td>{{range .Cells}}<td class="{{.Class}}">{{.Text}}</td>{{end}}</tr>
 {{end}}</table>
-<p>Cells: passed, ✗ failed, ! stale known failure, k known failure, u failed as expected but error kind not reported, ~ tolerated (acceptable), s skipped, ? not run, — unsupported.</p>
+<p>Cells: {{.Legend}}.</p>
 {{if .Problems}}<h2>Problems</h2><ul>{{range .Problems}}<li>{{.}}</li>{{end}}</ul>{{end}}
 <div class="filters">
 <label>peer <select id="f-peer"><option value="">all</option>{{range .Names}}<option>{{.}}</option>{{end}}</select></label>

@@ -14,6 +14,7 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -70,6 +71,9 @@ const (
 	Stale     Status = "stale"     // a listed known failure that now passes
 	NotRun    Status = "not-run"   // the peer was not available
 )
+
+// Failing reports whether the status fails the gate.
+func (s Status) Failing() bool { return s == Fail || s == Stale || s == NotRun }
 
 // Result is one case run by one peer.
 type Result struct {
@@ -352,15 +356,7 @@ func (r *runner) jobsFor(jobs []job) []job {
 }
 
 func (r *runner) supports(suite string) bool {
-	if r.hello == nil {
-		return false
-	}
-	for _, s := range r.hello.Suites {
-		if s == suite {
-			return true
-		}
-	}
-	return false
+	return r.hello != nil && slices.Contains(r.hello.Suites, suite)
 }
 
 func (r *runner) runAll(ctx context.Context, jobs []job, prog *progress) []Result {
@@ -495,7 +491,7 @@ func (rep *Report) Exit() int {
 	if rep.Infra || c[NotRun] > 0 {
 		return ExitInfra
 	}
-	if c[Fail] > 0 || c[Stale] > 0 || len(rep.Problems) > 0 {
+	if c[Fail] > 0 || c[Stale] > 0 || len(rep.Problems) > 0 { // NotRun is handled above
 		return ExitDisagree
 	}
 	return ExitAgree

@@ -76,6 +76,35 @@ func (rep *Report) matrix() map[[2]string]*cell {
 	return m
 }
 
+// failing reports whether any result in the cell fails the gate.
+func (c *cell) failing() bool {
+	for st, n := range c.counts {
+		if st.Failing() && n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// legend explains the cell notation of every report.
+const legend = "passed, ✗ failed, ! stale known failure, k known failure, u failed as expected but error kind not reported, ~ tolerated (acceptable), s skipped, ? not run, — unsupported"
+
+// failures returns the failing results, at most max of them, and whether
+// there were more.
+func (rep *Report) failures(max int) ([]Result, bool) {
+	var out []Result
+	for _, r := range rep.Results {
+		if !r.Status.Failing() {
+			continue
+		}
+		if len(out) == max {
+			return out, true
+		}
+		out = append(out, r)
+	}
+	return out, false
+}
+
 // text renders a cell: passes, then ✗ fails, ! stale, k known, ~ tolerated,
 // s skipped, ? not run; "—" when unsupported.
 func (c *cell) text() string {
@@ -100,7 +129,12 @@ func (c *cell) text() string {
 func (rep *Report) Summary() string {
 	c := rep.Counts()
 	passed := c[Pass] + c[Unchecked] + c[Tolerated] + c[Known]
-	failed := c[Fail] + c[Stale] + c[NotRun]
+	failed := 0
+	for st, n := range c {
+		if st.Failing() {
+			failed += n
+		}
+	}
 	return fmt.Sprintf("%d passed, %d failed, %d skipped", passed, failed, c[Skip])
 }
 
@@ -143,21 +177,13 @@ func (rep *Report) WriteText(w io.Writer, maxFailures int) error {
 		}
 		fmt.Fprintln(bw)
 	}
-	fmt.Fprintln(bw, "\ncells: passed, ✗ failed, ! stale known failure, k known failure, u failed as expected but error kind not reported, ~ tolerated (acceptable), s skipped, ? not run, — unsupported")
+	fmt.Fprintln(bw, "\ncells: "+legend)
 
-	shown := 0
-	for _, r := range rep.Results {
-		if r.Status != Fail && r.Status != Stale && r.Status != NotRun {
-			continue
-		}
-		if shown == 0 {
-			fmt.Fprintln(bw, "\nFailures:")
-		}
-		if shown == maxFailures {
-			fmt.Fprintf(bw, "  … and more (see the JSON or HTML report)\n")
-			break
-		}
-		shown++
+	fails, more := rep.failures(maxFailures)
+	if len(fails) > 0 {
+		fmt.Fprintln(bw, "\nFailures:")
+	}
+	for _, r := range fails {
 		fmt.Fprintf(bw, "  %s %s %s #%s: %s\n", strings.ToUpper(string(r.Status)), r.Peer, r.Suite, r.Case, r.Description)
 		if r.Expected != nil {
 			fmt.Fprintf(bw, "      want %s\n", r.Expected)
@@ -168,6 +194,9 @@ func (rep *Report) WriteText(w io.Writer, maxFailures int) error {
 		if r.Message != "" {
 			fmt.Fprintf(bw, "      %s\n", oneLine(r.Message))
 		}
+	}
+	if more {
+		fmt.Fprintln(bw, "  … and more (see the JSON or HTML report)")
 	}
 	if len(rep.Problems) > 0 {
 		fmt.Fprintln(bw, "\nProblems:")
@@ -484,8 +513,8 @@ func (rep *Report) WriteJUnit(w io.Writer) error {
 		}
 		s := &all.Suites[i]
 		tc := junitCase{Class: r.Peer + "." + r.Suite, Name: r.Case, Time: seconds(time.Duration(r.Micros) * time.Microsecond)}
-		switch r.Status {
-		case Fail, Stale, NotRun:
+		switch {
+		case r.Status.Failing():
 			body := ""
 			if r.Expected != nil {
 				body += "want " + r.Expected.String() + "\n"
@@ -496,15 +525,15 @@ func (rep *Report) WriteJUnit(w io.Writer) error {
 			tc.Failure = &junitFailure{Message: oneLine(firstNonEmpty(r.Message, r.Description)), Type: string(r.Status), Body: body + r.Message}
 			s.Failures++
 			all.Failures++
-		case Skip:
+		case r.Status == Skip:
 			tc.Skipped = &junitSkipped{Message: r.Message}
 			s.Skipped++
 			all.Skipped++
-		case Known:
+		case r.Status == Known:
 			tc.Out = "known failure: " + r.Reason
-		case Tolerated:
+		case r.Status == Tolerated:
 			tc.Out = "tolerated deviation on an acceptable case"
-		case Unchecked:
+		case r.Status == Unchecked:
 			tc.Out = "failed as expected; the implementation does not report error kinds"
 		}
 		s.Cases = append(s.Cases, tc)
@@ -570,7 +599,7 @@ func (rep *Report) WriteMarkdown(w io.Writer, maxFailures int) error {
 		}
 		fmt.Fprintln(bw)
 	}
-	fmt.Fprintln(bw, "\nCells: passed, ✗ failed, ! stale known failure, k known failure, u error kind not reported, ~ tolerated, s skipped, ? not run, — unsupported.")
+	fmt.Fprintln(bw, "\nCells: "+legend+".")
 	fmt.Fprintln(bw, "\n| peer | implementation | version |\n|---|---|---|")
 	for _, p := range rep.Peers {
 		impl := p.Implementation
@@ -579,19 +608,11 @@ func (rep *Report) WriteMarkdown(w io.Writer, maxFailures int) error {
 		}
 		fmt.Fprintf(bw, "| %s | %s | %s |\n", p.Name, impl, p.Version)
 	}
-	shown := 0
-	for _, r := range rep.Results {
-		if r.Status != Fail && r.Status != Stale && r.Status != NotRun {
-			continue
-		}
-		if shown == 0 {
-			fmt.Fprint(bw, "\n### Failures\n\n")
-		}
-		if shown == maxFailures {
-			fmt.Fprintln(bw, "- … and more: see the HTML report")
-			break
-		}
-		shown++
+	fails, more := rep.failures(maxFailures)
+	if len(fails) > 0 {
+		fmt.Fprint(bw, "\n### Failures\n\n")
+	}
+	for _, r := range fails {
 		fmt.Fprintf(bw, "- **%s** `%s` `%s` `#%s`: %s", r.Status, r.Peer, r.Suite, r.Case, mdEscape(r.Description))
 		if r.Expected != nil && r.Got != nil {
 			fmt.Fprintf(bw, " — want `%s`, got `%s`", mdCode(r.Expected.String()), mdCode(r.Got.String()))
@@ -599,6 +620,9 @@ func (rep *Report) WriteMarkdown(w io.Writer, maxFailures int) error {
 			fmt.Fprintf(bw, " — %s", mdEscape(oneLine(r.Message)))
 		}
 		fmt.Fprintln(bw)
+	}
+	if more {
+		fmt.Fprintln(bw, "- … and more: see the HTML report")
 	}
 	if len(rep.Problems) > 0 {
 		fmt.Fprint(bw, "\n### Problems\n\n")

@@ -2,51 +2,47 @@
 
 #include "textflag.h"
 
-DATA nibble<>+0(SB)/8, $0x0f0f0f0f0f0f0f0f
-DATA nibble<>+8(SB)/8, $0x0f0f0f0f0f0f0f0f
-GLOBL nibble<>(SB), RODATA|NOPTR, $16
+// BYTES defines a 16-byte constant of one 8-byte pattern repeated.
+#define BYTES(name, b) \
+	DATA name<>+0(SB)/8, $b \
+	DATA name<>+8(SB)/8, $b \
+	GLOBL name<>(SB), RODATA|NOPTR, $16
 
-DATA nine<>+0(SB)/8, $0x0909090909090909
-DATA nine<>+8(SB)/8, $0x0909090909090909
-GLOBL nine<>(SB), RODATA|NOPTR, $16
+BYTES(nibble, 0x0f0f0f0f0f0f0f0f)
 
-DATA zero<>+0(SB)/8, $0x3030303030303030
-DATA zero<>+8(SB)/8, $0x3030303030303030
-GLOBL zero<>(SB), RODATA|NOPTR, $16
+BYTES(nine, 0x0909090909090909)
+
+BYTES(zero, 0x3030303030303030)
 
 // 'a' - '0' - 10
-DATA gap<>+0(SB)/8, $0x2727272727272727
-DATA gap<>+8(SB)/8, $0x2727272727272727
-GLOBL gap<>(SB), RODATA|NOPTR, $16
+BYTES(gap, 0x2727272727272727)
 
 // '0' - 1
-DATA belowDigit<>+0(SB)/8, $0x2f2f2f2f2f2f2f2f
-DATA belowDigit<>+8(SB)/8, $0x2f2f2f2f2f2f2f2f
-GLOBL belowDigit<>(SB), RODATA|NOPTR, $16
+BYTES(belowDigit, 0x2f2f2f2f2f2f2f2f)
 
 // '9' + 1
-DATA aboveDigit<>+0(SB)/8, $0x3a3a3a3a3a3a3a3a
-DATA aboveDigit<>+8(SB)/8, $0x3a3a3a3a3a3a3a3a
-GLOBL aboveDigit<>(SB), RODATA|NOPTR, $16
+BYTES(aboveDigit, 0x3a3a3a3a3a3a3a3a)
 
 // 'a' - 1
-DATA belowLetter<>+0(SB)/8, $0x6060606060606060
-DATA belowLetter<>+8(SB)/8, $0x6060606060606060
-GLOBL belowLetter<>(SB), RODATA|NOPTR, $16
+BYTES(belowLetter, 0x6060606060606060)
 
 // 'f' + 1
-DATA aboveLetter<>+0(SB)/8, $0x6767676767676767
-DATA aboveLetter<>+8(SB)/8, $0x6767676767676767
-GLOBL aboveLetter<>(SB), RODATA|NOPTR, $16
+BYTES(aboveLetter, 0x6767676767676767)
 
-DATA caseBit<>+0(SB)/8, $0x2020202020202020
-DATA caseBit<>+8(SB)/8, $0x2020202020202020
-GLOBL caseBit<>(SB), RODATA|NOPTR, $16
+BYTES(caseBit, 0x2020202020202020)
 
 // The high nibble's place in each 16-bit word.
-DATA highNibble<>+0(SB)/8, $0x00f000f000f000f0
-DATA highNibble<>+8(SB)/8, $0x00f000f000f000f0
-GLOBL highNibble<>(SB), RODATA|NOPTR, $16
+BYTES(highNibble, 0x00f000f000f000f0)
+
+// HEXDIGITS turns the 16 nibbles in N into their lower-case hex digits:
+// nibble + '0', plus 'a' - '0' - 10 where the nibble is above 9. T is
+// scratch; X9, X10 and X11 hold nine, zero and gap.
+#define HEXDIGITS(N, T) \
+	MOVO    N, T \
+	PCMPGTB X9, T \
+	PAND    X11, T \
+	PADDB   X10, N \
+	PADDB   T, N
 
 // func encodeSSE2(dst, src *byte, n int)
 // n is a positive multiple of 16; dst holds 2n bytes.
@@ -66,18 +62,8 @@ encloop:
 	PAND  X8, X1 // high nibbles
 	PAND  X8, X0 // low nibbles
 
-	// digit = nibble + '0', plus 39 where nibble > 9
-	MOVO    X1, X2
-	PCMPGTB X9, X2
-	PAND    X11, X2
-	PADDB   X10, X1
-	PADDB   X2, X1
-
-	MOVO    X0, X3
-	PCMPGTB X9, X3
-	PAND    X11, X3
-	PADDB   X10, X0
-	PADDB   X3, X0
+	HEXDIGITS(X1, X2)
+	HEXDIGITS(X0, X3)
 
 	// High digit first: interleave high and low digits.
 	MOVO      X1, X4

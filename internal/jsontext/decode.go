@@ -401,6 +401,18 @@ func (d *Decoder) literal(lit string) error {
 	return nil
 }
 
+// digitRun returns the end of the run of one or more digits at data[i:],
+// or -1 when there is no digit there.
+func digitRun(data []byte, i int) int {
+	if i >= len(data) || !isDigit(data[i]) {
+		return -1
+	}
+	for i < len(data) && isDigit(data[i]) {
+		i++
+	}
+	return i
+}
+
 // Safe reports whether f is a number every peer reads alike: finite, with
 // a magnitude of at most MaxSafeInteger.
 func Safe(f float64) bool { return f >= -MaxSafeInteger && f <= MaxSafeInteger }
@@ -433,14 +445,12 @@ func (d *Decoder) Number() (float64, error) {
 	}
 	simple := true
 	if i < len(data) && data[i] == '.' {
-		i++
-		if i >= len(data) || !isDigit(data[i]) {
-			d.pos = i
+		end := digitRun(data, i+1)
+		if end < 0 {
+			d.pos = i + 1
 			return 0, d.unexpected()
 		}
-		for i < len(data) && isDigit(data[i]) {
-			i++
-		}
+		i = end
 		simple = false
 	}
 	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
@@ -448,13 +458,12 @@ func (d *Decoder) Number() (float64, error) {
 		if i < len(data) && (data[i] == '+' || data[i] == '-') {
 			i++
 		}
-		if i >= len(data) || !isDigit(data[i]) {
+		end := digitRun(data, i)
+		if end < 0 {
 			d.pos = i
 			return 0, d.unexpected()
 		}
-		for i < len(data) && isDigit(data[i]) {
-			i++
-		}
+		i = end
 		simple = false
 	}
 	d.pos = i

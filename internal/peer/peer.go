@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -253,25 +254,8 @@ func (p *Peer) Kill() {
 // last StderrLimit bytes.
 func (p *Peer) Stderr() string { return p.stderr.String() }
 
-// Supports reports whether the hello declared the suite.
-func (p *Peer) Supports(suite string) bool {
-	for _, s := range p.Hello.Suites {
-		if s == suite {
-			return true
-		}
-	}
-	return false
-}
-
 // Offers reports whether the hello declared the op.
-func (p *Peer) Offers(op string) bool {
-	for _, s := range p.Hello.Ops {
-		if s == op {
-			return true
-		}
-	}
-	return false
-}
+func (p *Peer) Offers(op string) bool { return slices.Contains(p.Hello.Ops, op) }
 
 // ring keeps the last max bytes written to it.
 type ring struct {

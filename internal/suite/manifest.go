@@ -1,10 +1,8 @@
 package suite
 
 import (
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 
 	"github.com/interopkit/interop/internal/vector"
 	"github.com/interopkit/interop/manifest"
@@ -41,25 +39,13 @@ var manifestErrorKinds = []struct {
 }
 
 func manifestValidate(raw json.RawMessage) (vector.Outcome, error) {
-	var in struct {
-		Text *string `json:"text"`
-		Hex  *string `json:"hex"`
-	}
+	var in textOrHex
 	if err := decodeInput(raw, &in); err != nil {
 		return vector.Outcome{}, err
 	}
-	var doc []byte
-	switch {
-	case in.Text != nil && in.Hex == nil:
-		doc = []byte(*in.Text)
-	case in.Hex != nil && in.Text == nil:
-		b, err := hex.DecodeString(*in.Hex)
-		if err != nil {
-			return vector.Outcome{}, fmt.Errorf("%w: hex: %v", ErrInput, err)
-		}
-		doc = b
-	default:
-		return vector.Outcome{}, fmt.Errorf("%w: want exactly one of text and hex", ErrInput)
+	doc, err := in.bytes()
+	if err != nil {
+		return vector.Outcome{}, err
 	}
 	problems, err := manifest.Validate(doc)
 	if err != nil {

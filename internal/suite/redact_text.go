@@ -1,9 +1,7 @@
 package suite
 
 import (
-	"encoding/hex"
 	"encoding/json"
-	"fmt"
 
 	"github.com/interopkit/interop/internal/vector"
 	"github.com/interopkit/interop/redact"
@@ -17,24 +15,15 @@ func init() {
 // redactTextSuite runs redact.Text. The input is {"text": string} or, for
 // bytes that are not valid UTF-8, {"hex": string}.
 func redactTextSuite(raw json.RawMessage) (vector.Outcome, error) {
-	var in struct {
-		Text *string `json:"text"`
-		Hex  *string `json:"hex"`
-	}
+	var in textOrHex
 	if err := decodeInput(raw, &in); err != nil {
 		return vector.Outcome{}, err
 	}
-	switch {
-	case in.Text != nil && in.Hex == nil:
-		return output(redact.Text(*in.Text))
-	case in.Hex != nil && in.Text == nil:
-		b, err := hex.DecodeString(*in.Hex)
-		if err != nil {
-			return vector.Outcome{}, fmt.Errorf("%w: hex: %v", ErrInput, err)
-		}
-		return output(redact.Text(string(b)))
+	doc, err := in.bytes()
+	if err != nil {
+		return vector.Outcome{}, err
 	}
-	return vector.Outcome{}, fmt.Errorf("%w: want exactly one of \"text\" and \"hex\"", ErrInput)
+	return output(redact.Text(string(doc)))
 }
 
 // redactSecretsSuite runs redact.Secrets.

@@ -1,7 +1,6 @@
 package suite
 
 import (
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,9 +54,8 @@ var serializeKinds = []struct {
 
 func serializeRoundtrip(raw json.RawMessage) (vector.Outcome, error) {
 	var in struct {
-		Type string  `json:"type"`
-		Text *string `json:"text"`
-		Hex  *string `json:"hex"`
+		Type string `json:"type"`
+		textOrHex
 	}
 	if err := decodeInput(raw, &in, "type"); err != nil {
 		return vector.Outcome{}, err
@@ -66,18 +64,9 @@ func serializeRoundtrip(raw json.RawMessage) (vector.Outcome, error) {
 	if !ok {
 		return vector.Outcome{}, fmt.Errorf("%w: unknown type %q", ErrInput, in.Type)
 	}
-	var data []byte
-	switch {
-	case in.Text != nil && in.Hex == nil:
-		data = []byte(*in.Text)
-	case in.Hex != nil && in.Text == nil:
-		b, err := hex.DecodeString(*in.Hex)
-		if err != nil {
-			return vector.Outcome{}, fmt.Errorf("%w: hex: %v", ErrInput, err)
-		}
-		data = b
-	default:
-		return vector.Outcome{}, fmt.Errorf("%w: exactly one of text and hex", ErrInput)
+	data, err := in.bytes()
+	if err != nil {
+		return vector.Outcome{}, err
 	}
 	if err := v.UnmarshalJSON(data); err != nil {
 		var e *types.Error

@@ -92,6 +92,28 @@ func decodeInput(raw json.RawMessage, v any, required ...string) error {
 	return nil
 }
 
+// textOrHex is the input member pair of suites that read a document: its
+// text, or, for bytes that are not valid UTF-8, its bytes in hex.
+type textOrHex struct {
+	Text *string `json:"text"`
+	Hex  *string `json:"hex"`
+}
+
+// bytes returns the document, requiring exactly one of the two members.
+func (in textOrHex) bytes() ([]byte, error) {
+	switch {
+	case in.Text != nil && in.Hex == nil:
+		return []byte(*in.Text), nil
+	case in.Hex != nil && in.Text == nil:
+		b, err := hex.DecodeString(*in.Hex)
+		if err != nil {
+			return nil, fmt.Errorf("%w: hex: %v", ErrInput, err)
+		}
+		return b, nil
+	}
+	return nil, fmt.Errorf("%w: want exactly one of \"text\" and \"hex\"", ErrInput)
+}
+
 func output(v any) (vector.Outcome, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
