@@ -12,10 +12,10 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
+	"github.com/interopkit/interop/internal/envcheck"
 	"github.com/interopkit/interop/internal/peerproto"
 	"github.com/interopkit/interop/internal/vector"
 )
@@ -170,26 +170,12 @@ func Fuzz(ctx context.Context, cfg FuzzConfig) (*FuzzReport, error) {
 	if len(cfg.Peers) < 2 {
 		return nil, errors.New("parity: fuzzing needs a reference peer and at least one other")
 	}
-	c := Config{CaseTimeout: cfg.CaseTimeout, StartTimeout: cfg.StartTimeout}
-	if c.CaseTimeout == 0 {
-		c.CaseTimeout = 5 * time.Second
-	}
-	if c.StartTimeout == 0 {
-		c.StartTimeout = 10 * time.Second
-	}
-	runners := make([]*runner, len(cfg.Peers))
-	var wg sync.WaitGroup
-	for i, spec := range cfg.Peers {
-		runners[i] = &runner{spec: spec, cfg: &c}
-		wg.Add(1)
-		go func(r *runner) { defer wg.Done(); r.start(ctx) }(runners[i])
-	}
-	wg.Wait()
+	c := Config{Peers: cfg.Peers, CaseTimeout: cfg.CaseTimeout, StartTimeout: cfg.StartTimeout}
+	c.defaults()
+	runners := startAll(ctx, &c)
 	defer func() {
 		for _, r := range runners {
-			if r.p != nil {
-				r.p.Close()
-			}
+			r.close()
 		}
 	}()
 	ref := runners[0]
@@ -228,31 +214,36 @@ func Fuzz(ctx context.Context, cfg FuzzConfig) (*FuzzReport, error) {
 	return rep, nil
 }
 
-// ask runs one input on one peer; a fault (crash, hang) is an outcome too.
+// ask runs one input on one peer (as many times as the gate runs a case of
+// the suite) and interprets the answers as the gate does; a fault (crash,
+// hang) is an outcome too.
 func (r *runner) ask(ctx context.Context, suite string, in json.RawMessage) vector.Outcome {
-	if r.down {
-		return vector.Outcome{Error: "peer_unavailable"}
+	c := vector.Case{ID: "fuzz", Input: in}
+	var outs []vector.Outcome
+	for range envcheck.Runs(suite) {
+		m, err := r.call(ctx, &peerproto.Message{Suite: suite, Case: "fuzz", Input: in})
+		switch {
+		case err != nil && notRun(err):
+			return vector.Outcome{Fault: "peer unavailable"}
+		case err != nil:
+			return vector.Outcome{Fault: "peer crashed, hung or broke the protocol"}
+		case m.Skip != "":
+			return vector.Outcome{Error: "skipped"}
+		}
+		outs = append(outs, m.Outcome())
 	}
-	m, err := r.p.Run(ctx, &peerproto.Message{Suite: suite, Case: "fuzz", Input: in}, r.cfg.CaseTimeout)
-	if err != nil {
-		r.restart(ctx)
-		return vector.Outcome{Error: "peer_fault"}
-	}
-	if m.Skip != "" {
-		return vector.Outcome{Error: "skipped"}
-	}
-	return vector.Outcome{Output: m.Output, Error: m.Error, ErrorAt: m.ErrorAt}
+	got, _ := envcheck.Interpret(suite, &c, outs)
+	return got
 }
 
-// same reports whether two outcomes agree: equal, or both errors where one
-// does not say which ("unspecified"). A skip agrees with anything: the
-// peer cannot carry the input.
+// same reports whether two outcomes agree. A skip agrees with anything:
+// the peer cannot carry the input.
 func same(a, b vector.Outcome) bool {
 	if a.Error == "skipped" || b.Error == "skipped" {
 		return true
 	}
-	if a.Error != "" && b.Error != "" && (a.Error == peerproto.Unspecified || b.Error == peerproto.Unspecified) {
-		return true
+	if a.Raised != "" || b.Raised != "" || a.Fault != "" || b.Fault != "" {
+		return a.Raised == b.Raised && a.Fault == b.Fault && a.Raised+a.Fault != ""
 	}
 	c := vector.Case{Output: a.Output, Error: a.Error, ErrorAt: a.ErrorAt}
 	return c.Matches(b)

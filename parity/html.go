@@ -31,7 +31,7 @@ func (rep *Report) WriteHTML(w io.Writer) error {
 				class = "na"
 			case c.failing():
 				class = "bad"
-			case c.counts[Known]+c.counts[Tolerated]+c.counts[Skip]+c.counts[Unchecked] > 0:
+			case c.counts[Known]+c.counts[Tolerated]+c.counts[Skip] > 0:
 				class = "warn"
 			}
 			r.Cells = append(r.Cells, struct{ Text, Class string }{c.text(), class})
@@ -40,13 +40,14 @@ func (rep *Report) WriteHTML(w io.Writer) error {
 	}
 	type item struct {
 		Result
+		Note      string
 		InputText string
 		Diff      template.HTML
 		Bad       bool
 	}
 	var items []item
 	for _, r := range rep.Results {
-		it := item{Result: r, Bad: r.Status.Failing()}
+		it := item{Result: r, Bad: r.Status.Failing(), Note: r.note()}
 		it.InputText = pretty(r.Input)
 		if it.Bad || r.Status == Known || r.Status == Tolerated {
 			it.Diff = diffHTML(outcomeText(r.Expected), outcomeText(r.Got))
@@ -74,7 +75,9 @@ func (rep *Report) WriteHTML(w io.Writer) error {
 		Problems []string
 		Exit     int
 		Legend   string
-	}{rep.Summary(), rep.Peers, rep.peerNames(), rep.suiteNames(), rows, items, rep.Problems, rep.Exit(), legend}
+		Tally    string
+		Clear    []Result
+	}{rep.Summary(), rep.Peers, rep.peerNames(), rep.suiteNames(), rows, items, rep.Problems, rep.Exit(), legend, rep.Tally(), rep.leftInClear()}
 	return htmlPage.Execute(w, data)
 }
 
@@ -144,13 +147,15 @@ del{background:#f8c9c9;text-decoration:line-through} ins{background:#c9f0c9;text
 .lbl{display:inline-block;width:3em;color:#666}
 .filters{margin:1em 0;padding:.5em;background:#f3f3f8}
 details{margin:.4em 0;border:1px solid #ddd;padding:.3em .6em} summary{cursor:pointer}
-.status-fail,.status-stale,.status-not-run{color:#b00;font-weight:bold} .status-known,.status-tolerated{color:#a60}
+.status-fail,.status-changed,.status-stale,.status-not-run{color:#b00;font-weight:bold} .status-known,.status-tolerated{color:#a60}
 </style></head><body>
 <h1>interop parity</h1>
 <p class="verdict v{{.Exit}}" id="verdict">{{.Summary}}</p>
+<p id="tally">{{.Tally}}</p>
+{{if .Clear}}<h2 class="status-fail">Secrets left in clear</h2><ul id="clear">{{range .Clear}}<li>{{.Peer}} · {{.Suite}} · #{{.Case}} ({{.Status}}) — {{.Description}}</li>{{end}}</ul>{{end}}
 <h2>Peers</h2>
 <table id="peers"><tr><th>peer</th><th>language</th><th>implementation</th><th>version</th><th>status</th></tr>
-{{range .Peers}}<tr><td>{{.Name}}</td><td>{{.Language}}</td><td>{{.Implementation}}</td><td>{{.Version}}</td><td>{{if .Error}}not available: {{.Error}}{{else}}ok{{if .Restarts}}, restarted {{.Restarts}}×{{end}}{{end}}</td></tr>
+{{range .Peers}}<tr><td>{{.Name}}</td><td>{{.Language}}</td><td>{{.Implementation}}</td><td>{{.Version}}</td><td>{{if .NotInstalled}}not installed: {{.Error}}{{else if .Error}}not available: {{.Error}}{{else}}ok{{if .Restarts}}, restarted {{.Restarts}}×{{end}}{{end}}</td></tr>
 {{end}}</table>
 <h2>Matrix</h2>
 <table id="matrix"><tr><th>suite</th>{{range .Names}}<th>{{.}}</th>{{end}}</tr>
@@ -170,7 +175,8 @@ details{margin:.4em 0;border:1px solid #ddd;padding:.3em .6em} summary{cursor:po
 <summary><span class="status-{{.Status}}">{{.Status}}</span> {{.Peer}}{{if .Producer}} (sealed by {{.Producer}}){{end}} · {{.Suite}} · #{{.Case}} — {{.Description}}</summary>
 {{if .Diff}}<div class="diff">{{.Diff}}</div>{{end}}
 {{if .Message}}<p>{{.Message}}</p>{{end}}
-{{if .Reason}}<p>known failure: {{.Reason}}</p>{{end}}
+{{if .Finding}}<p class="status-fail">{{.Finding}}</p>{{end}}
+{{if .Note}}<p>{{.Note}}</p>{{end}}
 {{if .InputText}}<pre class="input">{{.InputText}}</pre>{{end}}
 {{if .File}}<p><small>{{.File}}{{if .Flags}} · flags: {{range .Flags}}{{.}} {{end}}{{end}}</small></p>{{end}}
 </details>

@@ -8,29 +8,50 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
+
+	"github.com/interopkit/interop/internal/safefile"
 )
 
-// KnownFailures is a peer's list of cases that are expected to fail, each
-// with the reason and, where one exists, the upstream bug it reflects
-// (parity/known-failures/<peer>.json). The list is strict: a listed case
-// that passes fails the gate until the list is updated.
+// KnownFailures is a peer's list of expected failures, each with the
+// reason and, where one exists, the upstream bug it reflects
+// (parity/known-failures/<peer>.json). An entry pins one case to the
+// answer observed (its fingerprint); a rule covers every case of a suite
+// where the peer shows a named behaviour (upstream's fail-open decrypt, for
+// one). The list is strict: a listed case that passes, or that fails with
+// another answer, fails the gate until the list is updated.
 type KnownFailures struct {
 	Peer        string       `json:"peer"`
 	Description string       `json:"description,omitempty"`
+	Rules       []KnownRule  `json:"rules,omitempty"`
 	Failures    []KnownEntry `json:"failures"`
 }
 
 // KnownEntry is one expected failure.
 type KnownEntry struct {
-	Case     string `json:"case"`
-	Suite    string `json:"suite"`
+	Case  string `json:"case"`
+	Suite string `json:"suite"`
+	// Observed is the fingerprint of the answer the failure was recorded
+	// with (vector.Outcome.Fingerprint): another wrong answer is a change.
+	Observed string `json:"observed"`
 	Reason   string `json:"reason"`
 	Upstream string `json:"upstream,omitempty"`
 }
 
+// KnownRule covers the failures of one suite that show one behaviour
+// (BehaviourReturnsInput, BehaviourRaised). A crash, a timeout or a fault
+// of the peer's own code is never covered.
+type KnownRule struct {
+	Suite     string `json:"suite"`
+	Behaviour string `json:"behaviour"`
+	Reason    string `json:"reason"`
+	Upstream  string `json:"upstream,omitempty"`
+}
+
 // ErrKnownFailures reports an unreadable or malformed known-failure file.
 var ErrKnownFailures = errors.New("parity: bad known-failure file")
+
+// maxKnownFile bounds a known-failure file.
+const maxKnownFile = 16 << 20
 
 // LoadKnown reads dir/<peer>.json for each peer; a missing file is an
 // empty list.
@@ -38,13 +59,13 @@ func LoadKnown(dir string, peers []string) (map[string]*KnownFailures, error) {
 	out := map[string]*KnownFailures{}
 	for _, p := range peers {
 		path := filepath.Join(dir, p+".json")
-		data, err := os.ReadFile(path)
+		data, err := safefile.ReadFile(path, maxKnownFile)
 		if errors.Is(err, os.ErrNotExist) {
 			out[p] = &KnownFailures{Peer: p}
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrKnownFailures, err)
+			return nil, fmt.Errorf("%w: %w", ErrKnownFailures, err)
 		}
 		var kf KnownFailures
 		d := json.NewDecoder(bytes.NewReader(data))
@@ -53,45 +74,82 @@ func LoadKnown(dir string, peers []string) (map[string]*KnownFailures, error) {
 			return nil, fmt.Errorf("%w: %s: %v", ErrKnownFailures, path, err)
 		}
 		if kf.Peer != p {
-			return nil, fmt.Errorf("%w: %s names peer %q", ErrKnownFailures, path, kf.Peer)
+			return nil, fmt.Errorf("%w: %s names another peer", ErrKnownFailures, path)
 		}
 		seen := map[string]bool{}
 		for i, e := range kf.Failures {
-			if e.Case == "" || e.Reason == "" {
-				return nil, fmt.Errorf("%w: %s: entry %d needs a case and a reason", ErrKnownFailures, path, i)
+			if e.Case == "" || e.Suite == "" || e.Reason == "" || e.Observed == "" {
+				return nil, fmt.Errorf("%w: %s: entry %d needs a case, a suite, the observed fingerprint and a reason", ErrKnownFailures, path, i)
 			}
 			if seen[e.Suite+"/"+e.Case] {
 				return nil, fmt.Errorf("%w: %s: case %s listed twice", ErrKnownFailures, path, e.Case)
 			}
 			seen[e.Suite+"/"+e.Case] = true
 		}
+		rules := map[string]bool{}
+		for i, r := range kf.Rules {
+			if r.Suite == "" || r.Reason == "" || (r.Behaviour != BehaviourReturnsInput && r.Behaviour != BehaviourRaised) {
+				return nil, fmt.Errorf("%w: %s: rule %d needs a suite, a reason and a behaviour (%s or %s)", ErrKnownFailures, path, i, BehaviourReturnsInput, BehaviourRaised)
+			}
+			if rules[r.Suite+"/"+r.Behaviour] {
+				return nil, fmt.Errorf("%w: %s: rule %d repeats suite and behaviour", ErrKnownFailures, path, i)
+			}
+			rules[r.Suite+"/"+r.Behaviour] = true
+		}
 		out[p] = &kf
 	}
 	return out, nil
 }
 
-const staleMsg = "listed as a known failure but now passes: update the list"
+func (kf *KnownFailures) entry(suite, c string) *KnownEntry {
+	if kf == nil {
+		return nil
+	}
+	for i := range kf.Failures {
+		if e := &kf.Failures[i]; e.Case == c && e.Suite == suite {
+			return e
+		}
+	}
+	return nil
+}
 
-// applyKnown turns listed failures into Known and listed passes into Stale.
+func (kf *KnownFailures) rule(suite, behaviour string) *KnownRule {
+	if kf == nil || behaviour == "" {
+		return nil
+	}
+	for i := range kf.Rules {
+		if r := &kf.Rules[i]; r.Suite == suite && r.Behaviour == behaviour {
+			return r
+		}
+	}
+	return nil
+}
+
+// applyKnown decides each result's Status from its Judged verdict and the
+// lists: a listed failure observed as recorded is Known, observed
+// differently Changed, passing Stale; an unlisted failure showing a
+// behaviour a rule names is Known.
 func applyKnown(rep *Report, known map[string]*KnownFailures) {
 	for i := range rep.Results {
 		r := &rep.Results[i]
-		kf := known[r.Peer]
-		if kf == nil {
-			continue
+		if r.Judged == "" {
+			r.Judged = r.Status
 		}
-		for _, e := range kf.Failures {
-			if e.Case != r.Case || e.Suite != r.Suite {
-				continue
-			}
-			r.Reason = e.Reason
-			switch r.Status {
-			case Fail:
-				r.Status = Known
-			case Pass, Unchecked, Tolerated:
-				r.Status = Stale
-				r.Message = joinMsg(staleMsg, r.Message)
-			}
+		r.Status, r.Reason, r.Listed = r.Judged, "", ""
+		kf := known[r.Peer]
+		e := kf.entry(r.Suite, r.Case)
+		switch {
+		case e != nil && (r.Judged == Pass || r.Judged == Tolerated):
+			r.Status, r.Reason = Stale, e.Reason
+		case r.Judged != Fail:
+		case r.Observed == "":
+			// A crash, a timeout or the peer's own fault: never known.
+		case e != nil && e.Observed == r.Observed:
+			r.Status, r.Reason = Known, e.Reason
+		case e != nil:
+			r.Status, r.Reason, r.Listed = Changed, e.Reason, e.Observed
+		case kf.rule(r.Suite, r.Behaviour) != nil:
+			r.Status, r.Reason = Known, kf.rule(r.Suite, r.Behaviour).Reason
 		}
 	}
 }
@@ -131,16 +189,41 @@ func (rep *Report) checkKnownEntries(known map[string]*KnownFailures, cases map[
 	}
 }
 
+// checkRules reports rules that covered nothing in a complete run of
+// their suite: like a stale entry, a rule must still describe the peer.
+func (rep *Report) checkRules(known map[string]*KnownFailures) {
+	used := map[string]bool{}
+	ran := map[string]bool{}
+	for _, r := range rep.Results {
+		ran[r.Peer+"\x00"+r.Suite] = true
+		if r.Status == Known && r.Behaviour != "" && known[r.Peer].entry(r.Suite, r.Case) == nil {
+			used[r.Peer+"\x00"+r.Suite+"\x00"+r.Behaviour] = true
+		}
+	}
+	for _, p := range rep.Peers {
+		kf := known[p.Name]
+		if kf == nil {
+			continue
+		}
+		for _, rule := range kf.Rules {
+			if ran[p.Name+"\x00"+rule.Suite] && !used[p.Name+"\x00"+rule.Suite+"\x00"+rule.Behaviour] {
+				rep.Problems = append(rep.Problems, fmt.Sprintf("known-failure rule of %s for suite %s (%s) covered no result: remove it", p.Name, rule.Suite, rule.Behaviour))
+			}
+		}
+	}
+}
+
 // ErrUpdateIncomplete refuses to rewrite known-failure lists from a run
 // that could not check everything.
 var ErrUpdateIncomplete = errors.New("parity: not updating known failures from a run with infrastructure failures")
 
 // UpdateKnown returns, per peer, the known-failure list that matches the
-// report: every Fail or Known result, keeping the reasons of entries that
-// stay, and a reason describing the observation for new ones (to be edited
-// by whoever reviews the change). Results of cases not in the report keep
-// their entries, so a filtered or sharded run never drops entries it did
-// not check.
+// report: every failing result with an observed answer (Fail, Known,
+// Changed) that no rule covers becomes an entry with its fingerprint,
+// keeping the reasons of entries that stay, and a reason describing the
+// observation for new ones (to be edited by whoever reviews the change).
+// Rules are kept as written. Entries of cases not in the report stay, so a
+// filtered or sharded run never drops entries it did not check.
 func UpdateKnown(rep *Report, old map[string]*KnownFailures) (map[string]*KnownFailures, error) {
 	if rep.Exit() == ExitInfra {
 		return nil, ErrUpdateIncomplete
@@ -155,25 +238,27 @@ func UpdateKnown(rep *Report, old map[string]*KnownFailures) (map[string]*KnownF
 		if prev == nil {
 			prev = &KnownFailures{Peer: p.Name}
 		}
-		kf := &KnownFailures{Peer: p.Name, Description: prev.Description, Failures: []KnownEntry{}}
-		reasons := map[string]KnownEntry{}
+		kf := &KnownFailures{Peer: p.Name, Description: prev.Description, Rules: prev.Rules, Failures: []KnownEntry{}}
 		for _, e := range prev.Failures {
-			reasons[e.Suite+"\x00"+e.Case] = e
 			if !checked[p.Name+"\x00"+e.Suite+"\x00"+e.Case] {
 				kf.Failures = append(kf.Failures, e)
 			}
 		}
 		for _, r := range rep.Results {
-			// A crash or a timeout is not an observed answer: never list it.
-			if r.Peer != p.Name || r.Producer != "" || (r.Status != Fail && r.Status != Known) || r.Got == nil {
+			// A crash, a timeout or a fault is not an observed answer: never list it.
+			if r.Peer != p.Name || r.Judged != Fail || r.Observed == "" {
 				continue
 			}
-			e, ok := reasons[r.Suite+"\x00"+r.Case]
-			if !ok {
-				e = KnownEntry{Case: r.Case, Suite: r.Suite, Reason: observed(r)}
-				if r.Deviation != "" {
-					e.Reason = r.Deviation + " (" + e.Reason + ")"
-				}
+			prevEntry := prev.entry(r.Suite, r.Case)
+			if prevEntry == nil && prev.rule(r.Suite, r.Behaviour) != nil {
+				continue // the rule covers it
+			}
+			e := KnownEntry{Case: r.Case, Suite: r.Suite, Observed: r.Observed, Reason: observed(r)}
+			if r.Deviation != "" {
+				e.Reason = r.Deviation + " (" + e.Reason + ")"
+			}
+			if prevEntry != nil {
+				e.Reason, e.Upstream = prevEntry.Reason, prevEntry.Upstream
 			}
 			kf.Failures = append(kf.Failures, e)
 		}
@@ -226,20 +311,10 @@ func WriteKnown(dir string, lists map[string]*KnownFailures) error {
 }
 
 // Rejudge applies new known-failure lists to a report whose statuses were
-// judged against other lists (after --update-known-failures).
+// decided with other lists (after --update-known-failures).
 func Rejudge(rep *Report, known map[string]*KnownFailures) *Report {
 	out := *rep
 	out.Results = append([]Result(nil), rep.Results...)
-	for i := range out.Results {
-		r := &out.Results[i]
-		switch r.Status {
-		case Known:
-			r.Status, r.Reason = Fail, ""
-		case Stale:
-			r.Status, r.Reason = Pass, ""
-			r.Message = strings.TrimPrefix(strings.TrimPrefix(r.Message, staleMsg), ": ")
-		}
-	}
 	applyKnown(&out, known)
 	return &out
 }

@@ -14,14 +14,10 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"path"
-	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/interopkit/interop/internal/peer"
-	"github.com/interopkit/interop/internal/peerproto"
 	"github.com/interopkit/interop/internal/vector"
 )
 
@@ -45,6 +41,9 @@ type Config struct {
 
 	CaseTimeout  time.Duration // per run request; 5 s when zero
 	StartTimeout time.Duration // for a hello; 10 s when zero
+	// Deadline bounds the whole run; cases not reached by then are
+	// reported as not run. No bound when zero.
+	Deadline time.Duration
 
 	// Known holds the known-failure list of each peer by name.
 	Known map[string]*KnownFailures
@@ -59,21 +58,31 @@ type Config struct {
 // Status is the verdict on one case for one peer.
 type Status string
 
-// Statuses. Pass, Unchecked, Tolerated, Known and Skip do not fail the gate; Fail and
-// Stale do; NotRun is an infrastructure failure.
+// Statuses. Only Pass counts as passed: the peer's answer was compared and
+// is exactly the spec's. Tolerated, Known and Skip do not fail the gate and
+// are counted apart; Fail, Changed, Stale and NotRun fail it.
 const (
-	Pass      Status = "pass"      // the spec's outcome
-	Unchecked Status = "unchecked" // failed as expected, but the peer did not say with which error kind
-	Tolerated Status = "tolerated" // an "acceptable" case answered differently
-	Known     Status = "known"     // a listed known failure that still fails
+	Pass      Status = "pass"      // compared, and exactly the spec's outcome
+	Tolerated Status = "tolerated" // an acceptable case answered with an upstream answer it lists
+	Known     Status = "known"     // a listed known failure, observed again exactly as recorded
 	Skip      Status = "skip"      // the peer cannot run this case (with a reason)
 	Fail      Status = "fail"      // an unlisted disagreement, crash, timeout or protocol error
+	Changed   Status = "changed"   // a listed known failure that now fails differently
 	Stale     Status = "stale"     // a listed known failure that now passes
-	NotRun    Status = "not-run"   // the peer was not available
+	NotRun    Status = "not-run"   // the peer was not available, or the run stopped first
 )
 
+// statuses lists every status, for reading reports back.
+var statuses = []Status{Pass, Tolerated, Known, Skip, Fail, Changed, Stale, NotRun}
+
 // Failing reports whether the status fails the gate.
-func (s Status) Failing() bool { return s == Fail || s == Stale || s == NotRun }
+func (s Status) Failing() bool { return s == Fail || s == Changed || s == Stale || s == NotRun }
+
+// Compared reports whether the status says the peer's answer was compared
+// with the case (whatever the verdict).
+func (s Status) Compared() bool {
+	return s == Pass || s == Tolerated || s == Known || s == Fail || s == Changed || s == Stale
+}
 
 // Result is one case run by one peer.
 type Result struct {
@@ -86,12 +95,27 @@ type Result struct {
 	Flags       []string        `json:"flags,omitempty"`
 	Input       json.RawMessage `json:"input,omitempty"`
 	Status      Status          `json:"status"`
-	Expected    *vector.Outcome `json:"expected,omitempty"`
-	Got         *vector.Outcome `json:"got,omitempty"`
-	Message     string          `json:"message,omitempty"`
-	Reason      string          `json:"knownReason,omitempty"`
-	Deviation   string          `json:"deviation,omitempty"` // the vector's note on a "<peer>-…" flag: an observed upstream deviation
-	Micros      int64           `json:"micros"`
+	// Judged is the verdict on the answer alone, before the known-failure
+	// lists: pass, tolerated, fail, skip or not-run. Status is decided from
+	// it and the lists, so a report can be judged again against new lists.
+	Judged   Status          `json:"judged,omitempty"`
+	Expected *vector.Outcome `json:"expected,omitempty"`
+	Got      *vector.Outcome `json:"got,omitempty"`
+	// Returned holds what the peer returned when the gate interpreted it
+	// into Got (the envelopes of a seal, for example).
+	Returned []vector.Outcome `json:"returned,omitempty"`
+	// Observed fingerprints Got (vector.Outcome.Fingerprint) and Behaviour
+	// names a recognised way of failing (BehaviourReturnsInput, …): known
+	// failures are pinned to them.
+	Observed  string `json:"observed,omitempty"`
+	Behaviour string `json:"behaviour,omitempty"`
+	// Finding names a grave fault: envcheck.LeftInClear.
+	Finding   string `json:"finding,omitempty"`
+	Message   string `json:"message,omitempty"`
+	Reason    string `json:"knownReason,omitempty"`
+	Listed    string `json:"listed,omitempty"`    // a changed known failure: the fingerprint its entry records
+	Deviation string `json:"deviation,omitempty"` // the vector's note on a "<peer>-…" flag: an observed upstream deviation
+	Micros    int64  `json:"micros"`
 }
 
 // PeerReport describes one peer in a report.
@@ -102,8 +126,10 @@ type PeerReport struct {
 	Version        string   `json:"version,omitempty"`
 	Suites         []string `json:"suites,omitempty"`
 	Ops            []string `json:"ops,omitempty"`
-	Error          string   `json:"error,omitempty"` // why it could not start
+	Error          string   `json:"error,omitempty"`        // why it could not start, or was given up on
+	NotInstalled   bool     `json:"notInstalled,omitempty"` // never started: its installation is missing (Error says why)
 	Restarts       int      `json:"restarts,omitempty"`
+	Faults         int      `json:"faults,omitempty"` // crashes, hangs and protocol errors in this run
 	Stderr         string   `json:"stderr,omitempty"` // tail, kept when something failed
 }
 
@@ -121,9 +147,9 @@ type Report struct {
 
 // Exit codes of the gate.
 const (
-	ExitAgree    = 0 // every result passed, was tolerated, skipped or known
-	ExitDisagree = 1 // an unexpected disagreement or a stale known failure
-	ExitInfra    = 2 // a usage or infrastructure failure: something could not be checked
+	ExitAgree    = 0 // every result passed, was tolerated, skipped or a known failure observed as recorded
+	ExitDisagree = 1 // an unexpected disagreement, a changed or stale known failure
+	ExitInfra    = 2 // a usage or infrastructure failure: something could not be checked, or nothing was
 )
 
 // ErrNoPeers reports a configuration without peers.
@@ -133,24 +159,24 @@ var ErrNoPeers = errors.New("parity: no peers to run")
 // nothing must not pass.
 var ErrNoCases = errors.New("parity: no case matches the suite and case filters")
 
+// ErrDeadline is the cause of a run stopped by Config.Deadline.
+var ErrDeadline = errors.New("parity: the run's deadline passed")
+
 type job struct {
 	file *vector.File
 	c    *vector.Case
 }
 
 // Run runs the gate. The error is for failures that prevent any report
-// (no peers, unreadable vectors); everything else is in the Report.
+// (no peers, unreadable vectors, filters that select nothing); everything
+// else — including a run stopped by ctx or by the deadline, whose
+// remaining cases are reported as not run — is in the Report.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	start := time.Now()
 	if len(cfg.Peers) == 0 {
 		return nil, ErrNoPeers
 	}
-	if cfg.CaseTimeout == 0 {
-		cfg.CaseTimeout = 5 * time.Second
-	}
-	if cfg.StartTimeout == 0 {
-		cfg.StartTimeout = 10 * time.Second
-	}
+	cfg.defaults()
 	files, problems, err := vector.Read(cfg.Vectors)
 	if err != nil {
 		return nil, fmt.Errorf("parity: reading vectors: %w", err)
@@ -177,20 +203,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			known[f.Suite+"\x00"+c.ID] = true
 		}
 	}
-
-	// Start every peer concurrently.
-	runners := make([]*runner, len(cfg.Peers))
-	var wg sync.WaitGroup
-	for i, spec := range cfg.Peers {
-		runners[i] = &runner{spec: spec, cfg: &cfg}
-		wg.Add(1)
-		go func(r *runner) {
-			defer wg.Done()
-			r.start(ctx)
-		}(runners[i])
+	if cfg.Deadline > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, cfg.Deadline, ErrDeadline)
+		defer cancel()
 	}
-	wg.Wait()
 
+	runners := startAll(ctx, &cfg)
 	total := 0
 	for _, r := range runners {
 		if r.p != nil {
@@ -201,6 +220,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	prog.total, prog.fn = total, cfg.Progress
 
 	results := make([][]Result, len(runners))
+	var wg sync.WaitGroup
 	for i, r := range runners {
 		wg.Add(1)
 		go func(i int, r *runner) {
@@ -216,12 +236,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Results = append(rep.Results, pairwise(ctx, runners, &cfg)...)
 	}
 	for _, r := range runners {
-		if r.p != nil {
-			r.p.Close()
-		}
+		r.close()
 		rep.Peers = append(rep.Peers, r.report())
 		if r.startErr != nil {
 			rep.Infra = true
+			if r.gaveUp {
+				rep.Problems = append(rep.Problems, fmt.Sprintf("peer %s: %v", r.spec.Name, r.startErr))
+			}
 		}
 	}
 	for _, r := range runners {
@@ -229,11 +250,44 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			rep.Problems = append(rep.Problems, fmt.Sprintf("peer %s calls itself %q in its hello: the configured name and the peer disagree", r.spec.Name, r.hello.Peer.Name))
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		rep.Infra = true
+		rep.Problems = append(rep.Problems, fmt.Sprintf("the run stopped before every case was checked: %v", context.Cause(ctx)))
+	}
 	applyKnown(rep, cfg.Known)
 	rep.checkKnownEntries(cfg.Known, known)
+	if len(cfg.Cases) == 0 && cfg.Shards <= 1 && ctx.Err() == nil {
+		rep.checkRules(cfg.Known)
+	}
 	rep.checkDeclared()
+	rep.checkSomethingCompared()
 	rep.Elapsed = time.Since(start)
-	return rep, ctx.Err()
+	return rep, nil
+}
+
+func (cfg *Config) defaults() {
+	if cfg.CaseTimeout <= 0 {
+		cfg.CaseTimeout = 5 * time.Second
+	}
+	if cfg.StartTimeout <= 0 {
+		cfg.StartTimeout = 10 * time.Second
+	}
+}
+
+// startAll starts every peer concurrently.
+func startAll(ctx context.Context, cfg *Config) []*runner {
+	runners := make([]*runner, len(cfg.Peers))
+	var wg sync.WaitGroup
+	for i, spec := range cfg.Peers {
+		runners[i] = &runner{spec: spec, cfg: cfg}
+		wg.Add(1)
+		go func(r *runner) {
+			defer wg.Done()
+			r.start(ctx)
+		}(runners[i])
+	}
+	wg.Wait()
+	return runners
 }
 
 // selectJobs filters and shards the cases and lists the suites in play.
@@ -241,7 +295,7 @@ func selectJobs(files []*vector.File, cfg Config) ([]job, []string, error) {
 	for _, pats := range [][]string{cfg.Suites, cfg.Cases} {
 		for _, p := range pats {
 			if _, err := path.Match(p, ""); err != nil {
-				return nil, nil, fmt.Errorf("parity: bad pattern %q: %w", p, err)
+				return nil, nil, fmt.Errorf("parity: bad suite or case pattern: %w", err)
 			}
 		}
 	}
@@ -309,189 +363,13 @@ func (p *progress) step() {
 	p.fn(done, total)
 }
 
-// runner drives one peer.
-type runner struct {
-	spec     PeerSpec
-	cfg      *Config
-	p        *peer.Peer
-	hello    *peerproto.Message
-	startErr error
-	restarts int
-	failed   bool   // keep stderr in the report
-	down     bool   // the peer could not be restarted
-	faults   int    // consecutive faults
-	stderr   string // of earlier incarnations of the peer
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return s[len(s)-n:]
-	}
-	return s
-}
-
-func (r *runner) start(ctx context.Context) {
-	p, err := peer.Start(ctx, peer.Spec{Name: r.spec.Name, Command: r.spec.Command, Dir: r.spec.Dir, Env: r.spec.Env}, r.cfg.StartTimeout)
-	if err != nil {
-		r.startErr = err
-		r.keepStderr(err)
-		return
-	}
-	if p.Hello.Peer.Name != r.spec.Name {
-		// The report goes by the configured name; a mismatch is a
-		// misconfiguration worth surfacing, not fatal.
-		r.failed = true
-	}
-	r.p, r.hello = p, p.Hello
-}
-
-func (r *runner) jobsFor(jobs []job) []job {
-	var out []job
-	for _, j := range jobs {
-		if r.supports(j.file.Suite) {
-			out = append(out, j)
-		}
-	}
-	return out
-}
-
-func (r *runner) supports(suite string) bool {
-	return r.hello != nil && slices.Contains(r.hello.Suites, suite)
-}
-
-func (r *runner) runAll(ctx context.Context, jobs []job, prog *progress) []Result {
-	if r.p == nil {
-		return nil
-	}
-	var out []Result
-	for _, j := range r.jobsFor(jobs) {
-		out = append(out, r.runOne(ctx, j))
-		prog.step()
-	}
-	return out
-}
-
-func (r *runner) runOne(ctx context.Context, j job) Result {
-	c := j.c
-	exp := c.Expected()
-	res := Result{Peer: r.spec.Name, Suite: j.file.Suite, Case: c.ID, File: j.file.Path, Description: c.Description,
-		Flags: c.Flags, Input: c.Input, Expected: &exp}
-	for _, f := range c.Flags {
-		if strings.HasPrefix(f, r.spec.Name+"-") {
-			res.Deviation = j.file.Notes[f]
-		}
-	}
-	if r.down {
-		res.Status, res.Message = NotRun, "peer unavailable after an earlier failure"
-		return res
-	}
-	t0 := time.Now()
-	m, err := r.p.Run(ctx, &peerproto.Message{Suite: j.file.Suite, Case: c.ID, Input: c.Input}, r.cfg.CaseTimeout)
-	res.Micros = time.Since(t0).Microseconds()
-	if err != nil {
-		res.Status, res.Message = Fail, err.Error()
-		r.failed = true
-		r.faults++
-		r.restart(ctx)
-		return res
-	}
-	r.faults = 0
-	judge(&res, c, m)
-	return res
-}
-
-// judge compares a peer's result with the case.
-func judge(res *Result, c *vector.Case, m *peerproto.Message) {
-	if m.Skip != "" {
-		res.Status, res.Message = Skip, m.Skip
-		return
-	}
-	got := vector.Outcome{Output: m.Output, Error: m.Error, ErrorAt: m.ErrorAt}
-	res.Got = &got
-	if m.Message != "" {
-		res.Message = m.Message
-	}
-	switch {
-	case c.Matches(got):
-		res.Status = Pass
-	case m.Error == peerproto.Unspecified && c.Error != "":
-		res.Status = Unchecked
-		res.Message = joinMsg("error kind not distinguished by this implementation", res.Message)
-	case c.Result == vector.Acceptable:
-		res.Status = Tolerated
-	default:
-		res.Status = Fail
-	}
-}
-
-func joinMsg(a, b string) string {
-	if b == "" {
-		return a
-	}
-	return a + ": " + b
-}
-
-func (r *runner) restart(ctx context.Context) {
-	r.p.Kill()
-	// Keep the old stderr tail: it explains the crash.
-	r.stderr = tail(r.stderr+r.p.Stderr(), peer.StderrLimit)
-	r.restarts++
-	if r.faults >= maxConsecutiveFaults {
-		r.down = true
-		r.p = nil
-		r.startErr = fmt.Errorf("gave up after %d consecutive faults (crash, hang or protocol error); the remaining cases were not run", r.faults)
-		return
-	}
-	p, err := peer.Start(ctx, peer.Spec{Name: r.spec.Name, Command: r.spec.Command, Dir: r.spec.Dir, Env: r.spec.Env}, r.cfg.StartTimeout)
-	if err != nil {
-		r.down = true
-		r.p = nil
-		r.startErr = fmt.Errorf("restart failed: %w", err)
-		r.keepStderr(err)
-		return
-	}
-	r.p = p
-}
-
-// maxConsecutiveFaults bounds the time a peer that hangs on everything can
-// cost: after that many faults in a row it is given up on.
-const maxConsecutiveFaults = 5
-
-func (r *runner) keepStderr(err error) {
-	var se *peer.StartError
-	if errors.As(err, &se) && se.Stderr != "" {
-		r.stderr = tail(r.stderr+se.Stderr, peer.StderrLimit)
-		r.failed = true
-	}
-}
-
-func (r *runner) report() PeerReport {
-	pr := PeerReport{Name: r.spec.Name, Restarts: r.restarts}
-	if r.hello != nil {
-		pr.Language, pr.Implementation, pr.Version = r.hello.Peer.Language, r.hello.Peer.Implementation, r.hello.Peer.Version
-		pr.Suites, pr.Ops = r.hello.Suites, r.hello.Ops
-
-	}
-	if r.startErr != nil {
-		pr.Error = r.startErr.Error()
-	}
-	if r.failed || r.startErr != nil {
-		cur := ""
-		if r.p != nil {
-			cur = r.p.Stderr()
-		}
-		pr.Stderr = tail(r.stderr+cur, peer.StderrLimit)
-	}
-	return pr
-}
-
 // Exit returns the gate's exit code for the report.
 func (rep *Report) Exit() int {
 	c := rep.Counts()
 	if rep.Infra || c[NotRun] > 0 {
 		return ExitInfra
 	}
-	if c[Fail] > 0 || c[Stale] > 0 || len(rep.Problems) > 0 { // NotRun is handled above
+	if c[Fail] > 0 || c[Changed] > 0 || c[Stale] > 0 || len(rep.Problems) > 0 { // NotRun is handled above
 		return ExitDisagree
 	}
 	return ExitAgree
@@ -504,4 +382,17 @@ func (rep *Report) Counts() map[Status]int {
 		m[r.Status]++
 	}
 	return m
+}
+
+// checkSomethingCompared makes a run that compared no answer at all an
+// infrastructure failure: filters, shards or merges that leave nothing to
+// check must never pass.
+func (rep *Report) checkSomethingCompared() {
+	for _, r := range rep.Results {
+		if r.Status.Compared() {
+			return
+		}
+	}
+	rep.Infra = true
+	rep.Problems = append(rep.Problems, "no answer of any peer was compared with a case: nothing was checked")
 }

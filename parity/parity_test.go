@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/interopkit/interop/internal/peerproto"
 	"github.com/interopkit/interop/internal/suite"
+	"github.com/interopkit/interop/internal/vector"
 )
 
 // The test binary doubles as the peers: with INTEROP_FAKE_PEER set it
@@ -56,20 +58,53 @@ func fakePeer(mode string) int {
 		out.Write(&peerproto.Message{Type: peerproto.TypeBye})
 		return 0
 	}
+	if kind == "sealcrash" || kind == "flaky" {
+		// Only the first incarnation behaves: later ones never say hello
+		// (sealcrash) or answer once and hang (flaky).
+		if marker := os.Getenv("INTEROP_FAKE_MARKER"); marker != "" {
+			if _, err := os.Stat(marker); err == nil && kind == "sealcrash" {
+				time.Sleep(time.Hour)
+			}
+			os.WriteFile(marker, nil, 0o644)
+		}
+	}
+	if kind == "helper" {
+		// A helper in the peer's own process group outlives the peer unless
+		// the whole group is killed.
+		h := exec.Command("sleep", "300")
+		if err := h.Start(); err == nil {
+			os.WriteFile(os.Getenv("INTEROP_FAKE_PIDFILE"), []byte(strconv.Itoa(h.Process.Pid)), 0o644)
+		}
+	}
 	hello := suite.Hello()
 	hello.Peer.Name = os.Getenv("INTEROP_FAKE_NAME")
 	hello.Suites = []string{"envelope.detect"}
+	if extra := os.Getenv("INTEROP_FAKE_SUITES"); extra != "" {
+		hello.Suites = append(hello.Suites, strings.Split(extra, ",")...)
+	}
 	out.Write(hello)
 	in := peerproto.NewReader(os.Stdin)
+	answered := 0
 	for {
 		m, err := in.Read()
 		if err != nil || m.Type == peerproto.TypeBye {
 			return 0
 		}
 		res := suite.Handle(m)
+		if fakeAnswer(kind, m, res) {
+			out.Write(res)
+			continue
+		}
+		answered++
+		if kind == "flaky" && answered > 1 {
+			time.Sleep(time.Hour)
+		}
+		if kind == "stray" {
+			fmt.Println("debug: about to answer with a long line of chatter")
+		}
 		hit := m.Case == target
 		switch {
-		case kind == "crash" && hit:
+		case (kind == "crash" || kind == "helper") && hit:
 			fmt.Fprintln(os.Stderr, "fake peer: crashing on purpose")
 			return 3
 		case kind == "hang" && (hit || target == "*"):
@@ -151,8 +186,9 @@ func TestGoodPeersAgree(t *testing.T) {
 		t.Fatalf("exit %d problems %v", rep.Exit(), rep.Problems)
 	}
 	c := rep.Counts()
-	// 5 cases per peer, and each peer opens the other's 6 envelopes.
-	if c[Pass] != 2*5+2*6 {
+	// 5 cases per peer, each peer opens the other's 6 envelopes, and two
+	// IV checks per sealing peer.
+	if c[Pass] != 2*5+2*6+2*2 {
 		t.Fatalf("counts %v", c)
 	}
 }
@@ -219,7 +255,10 @@ func TestPeersThatNeverStart(t *testing.T) {
 
 func TestLiarFailsTheGate(t *testing.T) {
 	rep := run(t, Config{Peers: []PeerSpec{fake(t, "liar", "liar")}})
-	if rep.Exit() != ExitDisagree || len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0], "declared suite envelope.detect but answered none") {
+	// It fails twice over: it answered none of what it declared, and the
+	// run compared nothing at all.
+	if rep.Exit() != ExitInfra || len(rep.Problems) != 2 || !strings.Contains(rep.Problems[0], "declared suite envelope.detect but answered none") ||
+		!strings.Contains(rep.Problems[1], "nothing was checked") {
 		t.Fatalf("exit %d problems %v", rep.Exit(), rep.Problems)
 	}
 }
@@ -230,12 +269,22 @@ func TestKnownFailuresAreStrict(t *testing.T) {
 	if rep.Exit() != ExitDisagree || byCase(rep, "w")["d-1"].Status != Fail {
 		t.Fatal("an unlisted wrong answer must fail")
 	}
-	known := map[string]*KnownFailures{"w": {Peer: "w", Failures: []KnownEntry{{Case: "d-1", Suite: "envelope.detect", Reason: "test"}}}}
+	observed := byCase(rep, "w")["d-1"].Observed
+	if observed != `output `+fingerprintOf(t, `"v2"`) {
+		t.Fatalf("observed %q", observed)
+	}
+	// Listed with another answer than the one observed: a changed failure.
+	known := map[string]*KnownFailures{"w": {Peer: "w", Failures: []KnownEntry{{Case: "d-1", Suite: "envelope.detect", Observed: "error malformed", Reason: "test"}}}}
+	rep = run(t, Config{Peers: peers, Known: known})
+	if rep.Exit() != ExitDisagree || byCase(rep, "w")["d-1"].Status != Changed {
+		t.Fatalf("a listed failure observed differently is changed: exit %d", rep.Exit())
+	}
+	known["w"].Failures[0].Observed = observed
 	rep = run(t, Config{Peers: peers, Known: known})
 	if rep.Exit() != ExitAgree || byCase(rep, "w")["d-1"].Status != Known {
 		t.Fatalf("a listed failure is known: exit %d", rep.Exit())
 	}
-	known["w"].Failures = append(known["w"].Failures, KnownEntry{Case: "d-2", Suite: "envelope.detect", Reason: "fixed upstream"})
+	known["w"].Failures = append(known["w"].Failures, KnownEntry{Case: "d-2", Suite: "envelope.detect", Observed: observed, Reason: "fixed upstream"})
 	rep = run(t, Config{Peers: peers, Known: known})
 	if rep.Exit() != ExitDisagree || byCase(rep, "w")["d-2"].Status != Stale {
 		t.Fatalf("a listed case that passes is stale: exit %d", rep.Exit())
@@ -262,9 +311,21 @@ func TestKnownFailuresAreStrict(t *testing.T) {
 	if _, err := LoadKnown(writeFile(t, "w.json", `{"peer":"other","failures":[]}`), []string{"w"}); err == nil {
 		t.Fatal("a list naming another peer is an error")
 	}
-	if _, err := LoadKnown(writeFile(t, "w.json", `{"peer":"w","failures":[{"case":"x","suite":"s"}]}`), []string{"w"}); err == nil {
+	if _, err := LoadKnown(writeFile(t, "w.json", `{"peer":"w","failures":[{"case":"x","suite":"s","observed":"error x"}]}`), []string{"w"}); err == nil {
 		t.Fatal("an entry without a reason is an error")
 	}
+	if _, err := LoadKnown(writeFile(t, "w.json", `{"peer":"w","failures":[{"case":"x","suite":"s","reason":"r"}]}`), []string{"w"}); err == nil {
+		t.Fatal("an entry without the observed fingerprint is an error")
+	}
+	if _, err := LoadKnown(writeFile(t, "w.json", `{"peer":"w","rules":[{"suite":"s","behaviour":"anything","reason":"r"}],"failures":[]}`), []string{"w"}); err == nil {
+		t.Fatal("a rule with an unknown behaviour is an error")
+	}
+}
+
+func fingerprintOf(t *testing.T, output string) string {
+	t.Helper()
+	fp := vector.Outcome{Output: json.RawMessage(output)}.Fingerprint()
+	return strings.TrimPrefix(fp, "output ")
 }
 
 func writeFile(t *testing.T, name, body string) string {
@@ -326,14 +387,16 @@ func TestReports(t *testing.T) {
 		}
 	}
 	lines := strings.Split(strings.TrimSpace(text.String()), "\n")
-	if last := lines[len(lines)-1]; last != "21 passed, 1 failed, 0 skipped" {
+	// good: 5 cases, opens bad's 6 envelopes, 2 IV checks; bad: 4 of 5,
+	// opens good's 6, 2 IV checks.
+	if last := lines[len(lines)-1]; last != "25 passed, 1 failed, 0 skipped" {
 		t.Fatalf("last line %q\n%s", last, text.String())
 	}
 	if !strings.Contains(text.String(), "4 ✗1") {
 		t.Errorf("matrix row missing:\n%s", text.String())
 	}
 	var doc junitSuites
-	if err := xml.Unmarshal(junit.Bytes(), &doc); err != nil || doc.Tests != 22 || doc.Failures != 1 {
+	if err := xml.Unmarshal(junit.Bytes(), &doc); err != nil || doc.Tests != 26 || doc.Failures != 1 {
 		t.Fatalf("junit: %v %+v", err, doc)
 	}
 	if !strings.Contains(md.String(), "| `envelope.detect` | 5 | 4 ✗1 |") {
@@ -349,7 +412,7 @@ func TestReports(t *testing.T) {
 			n++
 		}
 	}
-	if n != 22 {
+	if n != 26 {
 		t.Fatalf("json report has %d case records", n)
 	}
 	if !strings.Contains(page.String(), "<del>2</del>") && !strings.Contains(page.String(), "<del>") {
@@ -437,7 +500,7 @@ func TestFaultsAreNeverListedAsKnown(t *testing.T) {
 
 func TestUnmatchableKnownEntries(t *testing.T) {
 	known := map[string]*KnownFailures{"a": {Peer: "a", Failures: []KnownEntry{
-		{Case: "no-such-case", Suite: "envelope.detect", Reason: "r"},
+		{Case: "no-such-case", Suite: "envelope.detect", Observed: "error x", Reason: "r"},
 	}}}
 	rep := run(t, Config{Peers: []PeerSpec{fake(t, "a", "good")}, Known: known})
 	if rep.Exit() != ExitDisagree || !strings.Contains(strings.Join(rep.Problems, " "), "no-such-case") {

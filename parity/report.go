@@ -8,18 +8,38 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/interopkit/interop/internal/envcheck"
 )
 
-// peerNames lists the peers of a report in report order.
+// MaxShards bounds the shards of a run and of a merge.
+const MaxShards = 10000
+
+// peerNames lists the peers of the matrix in report order: every peer but
+// those not installed (named in the header instead).
 func (rep *Report) peerNames() []string {
 	var out []string
 	for _, p := range rep.Peers {
-		out = append(out, p.Name)
+		if !p.NotInstalled {
+			out = append(out, p.Name)
+		}
 	}
 	return out
+}
+
+// notInstalled counts the peers that were not run at all.
+func (rep *Report) notInstalled() int {
+	n := 0
+	for _, p := range rep.Peers {
+		if p.NotInstalled {
+			n++
+		}
+	}
+	return n
 }
 
 // suiteNames lists the suites with results, pairwise last.
@@ -87,7 +107,7 @@ func (c *cell) failing() bool {
 }
 
 // legend explains the cell notation of every report.
-const legend = "passed, ✗ failed, ! stale known failure, k known failure, u failed as expected but error kind not reported, ~ tolerated (acceptable), s skipped, ? not run, — unsupported"
+const legend = "passed (the spec's answer exactly), ✗ failed, c known failure that changed, ! stale known failure, k known failure, ~ tolerated (an upstream answer the acceptable case lists), s skipped, ? not run, — unsupported"
 
 // failures returns the failing results, at most max of them, and whether
 // there were more.
@@ -105,8 +125,8 @@ func (rep *Report) failures(max int) ([]Result, bool) {
 	return out, false
 }
 
-// text renders a cell: passes, then ✗ fails, ! stale, k known, ~ tolerated,
-// s skipped, ? not run; "—" when unsupported.
+// text renders a cell: passes, then ✗ fails, c changed, ! stale, k known,
+// ~ tolerated, s skipped, ? not run; "—" when unsupported.
 func (c *cell) text() string {
 	if c == nil || !c.ok {
 		return "—"
@@ -115,7 +135,7 @@ func (c *cell) text() string {
 	for _, x := range []struct {
 		s Status
 		p string
-	}{{Fail, "✗"}, {Stale, "!"}, {Known, "k"}, {Unchecked, "u"}, {Tolerated, "~"}, {Skip, "s"}, {NotRun, "?"}} {
+	}{{Fail, "✗"}, {Changed, "c"}, {Stale, "!"}, {Known, "k"}, {Tolerated, "~"}, {Skip, "s"}, {NotRun, "?"}} {
 		if n := c.counts[x.s]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%s%d", x.p, n))
 		}
@@ -123,19 +143,57 @@ func (c *cell) text() string {
 	return strings.Join(parts, " ")
 }
 
-// Summary is the closing line: "N passed, N failed, N skipped". Known
-// failures and tolerated answers count as passed (they do not fail the
-// gate); stale entries and cases not run count as failed.
+// Summary is the closing line: "N passed, N failed, N skipped". Passed
+// counts only answers that are exactly the spec's; failed counts every
+// failing status (changed and stale known failures and cases not run
+// among them). Known failures and tolerated answers are in neither: the
+// line before it (Tally) counts them.
 func (rep *Report) Summary() string {
 	c := rep.Counts()
-	passed := c[Pass] + c[Unchecked] + c[Tolerated] + c[Known]
 	failed := 0
 	for st, n := range c {
 		if st.Failing() {
 			failed += n
 		}
 	}
-	return fmt.Sprintf("%d passed, %d failed, %d skipped", passed, failed, c[Skip])
+	return fmt.Sprintf("%d passed, %d failed, %d skipped", c[Pass], failed, c[Skip])
+}
+
+// Tally is the line before the summary: what did not fail the gate without
+// passing, the peers not run, and the secrets found left in clear.
+func (rep *Report) Tally() string {
+	c := rep.Counts()
+	line := fmt.Sprintf("%d known failures, %d tolerated, %d peers not run, %d results in %v",
+		c[Known], c[Tolerated], rep.notInstalled(), len(rep.Results), rep.Elapsed.Round(time.Millisecond))
+	if n := len(rep.leftInClear()); n > 0 {
+		line = fmt.Sprintf("%d SECRETS LEFT IN CLEAR, %s", n, line)
+	}
+	return line
+}
+
+// leftInClear lists the results that found a secret left in clear,
+// whatever their status: a known one is still the worst finding there is.
+func (rep *Report) leftInClear() []Result {
+	var out []Result
+	for _, r := range rep.Results {
+		if r.Finding == envcheck.LeftInClear {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// note says why a result has its status, beyond the peer's message.
+func (r *Result) note() string {
+	switch r.Status {
+	case Stale:
+		return joinMsg("listed as a known failure but now passes: update the list", r.Reason)
+	case Changed:
+		return fmt.Sprintf("listed as a known failure observed as %q, now observed as %q: a different wrong answer", r.Listed, r.Observed)
+	case Known:
+		return "known failure: " + r.Reason
+	}
+	return ""
 }
 
 // WriteText writes the terminal report: peers, the suites × peers matrix,
@@ -146,7 +204,12 @@ func (rep *Report) WriteText(w io.Writer, maxFailures int) error {
 	peers := rep.peerNames()
 	for _, p := range rep.Peers {
 		status := fmt.Sprintf("%s %s (%s)", p.Language, p.Implementation, p.Version)
-		if p.Error != "" {
+		switch {
+		case p.NotInstalled:
+			status = "NOT INSTALLED: " + p.Error
+		case p.Error != "" && p.Language != "":
+			status += "; " + p.Error
+		case p.Error != "":
 			status = "NOT AVAILABLE: " + p.Error
 		}
 		fmt.Fprintf(bw, "peer %-8s %s\n", p.Name, status)
@@ -179,6 +242,12 @@ func (rep *Report) WriteText(w io.Writer, maxFailures int) error {
 	}
 	fmt.Fprintln(bw, "\ncells: "+legend)
 
+	if clear := rep.leftInClear(); len(clear) > 0 {
+		fmt.Fprintln(bw, "\nSECRETS LEFT IN CLEAR (a value the spec says must be sealed came back as it was):")
+		for _, r := range clear {
+			fmt.Fprintf(bw, "  %s %s #%s (%s): %s\n", r.Peer, r.Suite, r.Case, r.Status, r.Description)
+		}
+	}
 	fails, more := rep.failures(maxFailures)
 	if len(fails) > 0 {
 		fmt.Fprintln(bw, "\nFailures:")
@@ -191,8 +260,10 @@ func (rep *Report) WriteText(w io.Writer, maxFailures int) error {
 		if r.Got != nil {
 			fmt.Fprintf(bw, "      got  %s\n", r.Got)
 		}
-		if r.Message != "" {
-			fmt.Fprintf(bw, "      %s\n", oneLine(r.Message))
+		for _, m := range []string{r.note(), r.Message} {
+			if m != "" {
+				fmt.Fprintf(bw, "      %s\n", oneLine(m))
+			}
 		}
 	}
 	if more {
@@ -209,8 +280,7 @@ func (rep *Report) WriteText(w io.Writer, maxFailures int) error {
 			fmt.Fprintf(bw, "\nstderr of peer %s (last lines):\n%s\n", p.Name, lastLines(p.Stderr, 15))
 		}
 	}
-	c := rep.Counts()
-	fmt.Fprintf(bw, "\n%d known failures, %d tolerated, %d with the error kind unchecked, %d results in %v\n", c[Known], c[Tolerated], c[Unchecked], len(rep.Results), rep.Elapsed.Round(time.Millisecond))
+	fmt.Fprintln(bw, "\n"+rep.Tally())
 	fmt.Fprintln(bw, rep.Summary())
 	return bw.Flush()
 }
@@ -250,13 +320,15 @@ type record struct {
 }
 
 type summaryRecord struct {
-	Suites  []string `json:"suites"`
-	Shard   int      `json:"shard,omitempty"`
-	Shards  int      `json:"shards,omitempty"`
-	Infra   bool     `json:"infra"`
-	Elapsed int64    `json:"elapsedNanos"`
-	Line    string   `json:"line"`
-	Exit    int      `json:"exit"`
+	Suites  []string       `json:"suites"`
+	Shard   int            `json:"shard,omitempty"`
+	Shards  int            `json:"shards,omitempty"`
+	Infra   bool           `json:"infra"`
+	Elapsed int64          `json:"elapsedNanos"`
+	Counts  map[Status]int `json:"counts"` // results by status: pass counts exact agreements only
+	Tally   string         `json:"tally"`
+	Line    string         `json:"line"`
+	Exit    int            `json:"exit"`
 }
 
 // WriteJSON writes the JSON report: JSON Lines, one object per case
@@ -281,7 +353,7 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 			return err
 		}
 	}
-	if err := enc.Encode(record{Record: "summary", Summary: &summaryRecord{Suites: rep.Suites, Shard: rep.Shard, Shards: rep.Shards, Infra: rep.Infra, Elapsed: int64(rep.Elapsed), Line: rep.Summary(), Exit: rep.Exit()}}); err != nil {
+	if err := enc.Encode(record{Record: "summary", Summary: &summaryRecord{Suites: rep.Suites, Shard: rep.Shard, Shards: rep.Shards, Infra: rep.Infra, Elapsed: int64(rep.Elapsed), Counts: rep.Counts(), Tally: rep.Tally(), Line: rep.Summary(), Exit: rep.Exit()}}); err != nil {
 		return err
 	}
 	return bw.Flush()
@@ -320,6 +392,9 @@ func ReadJSON(r io.Reader) (*Report, error) {
 			if err := json.Unmarshal(sc.Bytes(), &res); err != nil {
 				return nil, fmt.Errorf("%w: line %d: %v", ErrReport, line, err)
 			}
+			if !slices.Contains(statuses, res.Status) || res.Judged != "" && !slices.Contains(statuses, res.Judged) {
+				return nil, fmt.Errorf("%w: line %d: a case record with an unknown status", ErrReport, line)
+			}
 			rep.Results = append(rep.Results, res)
 		case "problem":
 			var p struct{ Problem string }
@@ -334,6 +409,9 @@ func ReadJSON(r io.Reader) (*Report, error) {
 			}
 			rep.Suites, rep.Infra, rep.Elapsed = s.Summary.Suites, s.Summary.Infra, time.Duration(s.Summary.Elapsed)
 			rep.Shard, rep.Shards = s.Summary.Shard, s.Summary.Shards
+			if rep.Shards < 0 || rep.Shards > MaxShards || rep.Shard < 0 || rep.Shard > rep.Shards || (rep.Shards > 1) != (rep.Shard > 0) {
+				return nil, fmt.Errorf("%w: line %d: shard %d of %d is out of range (at most %d shards)", ErrReport, line, rep.Shard, rep.Shards, MaxShards)
+			}
 			sawSummary = true
 		default:
 			return nil, fmt.Errorf("%w: line %d: unknown record %q", ErrReport, line, raw.Record)
@@ -401,6 +479,7 @@ func Merge(reports ...*Report) *Report {
 	sort.Strings(out.Suites)
 	out.checkShards(reports)
 	out.checkDeclared()
+	out.checkSomethingCompared()
 	return out
 }
 
@@ -420,11 +499,23 @@ func (out *Report) checkShards(reports []*Report) {
 			seen[r.Shard]++
 		}
 	}
+	if n > MaxShards {
+		out.Problems = append(out.Problems, fmt.Sprintf("shard reports declare %d shards, more than %d", n, MaxShards))
+		out.Infra = true
+		return
+	}
+	missing := 0
 	for i := 1; i <= n; i++ {
-		if seen[i] != 1 {
-			out.Problems = append(out.Problems, fmt.Sprintf("shard %d/%d is in %d of the merged reports, want exactly 1", i, n, seen[i]))
-			out.Infra = true
+		if seen[i] == 1 {
+			continue
 		}
+		out.Infra = true
+		if missing++; missing <= 10 {
+			out.Problems = append(out.Problems, fmt.Sprintf("shard %d/%d is in %d of the merged reports, want exactly 1", i, n, seen[i]))
+		}
+	}
+	if missing > 10 {
+		out.Problems = append(out.Problems, fmt.Sprintf("… and %d more shards are missing or repeated", missing-10))
 	}
 }
 
@@ -498,8 +589,9 @@ type junitSkipped struct {
 }
 
 // WriteJUnit writes JUnit XML: one testsuite per peer and suite, one
-// testcase per case. Known failures and tolerated answers are passing
-// testcases with a note; stale entries, failures and cases not run fail.
+// testcase per case. Only exact agreements pass; known failures and
+// tolerated answers are skipped testcases with the reason; failures,
+// changed and stale known failures and cases not run fail.
 func (rep *Report) WriteJUnit(w io.Writer) error {
 	all := junitSuites{Name: "interop parity", Time: seconds(rep.Elapsed)}
 	idx := map[string]int{}
@@ -522,19 +614,26 @@ func (rep *Report) WriteJUnit(w io.Writer) error {
 			if r.Got != nil {
 				body += "got  " + r.Got.String() + "\n"
 			}
-			tc.Failure = &junitFailure{Message: oneLine(firstNonEmpty(r.Message, r.Description)), Type: string(r.Status), Body: body + r.Message}
+			tc.Failure = &junitFailure{Message: oneLine(firstNonEmpty(r.note(), r.Message, r.Description)), Type: string(r.Status), Body: body + joinMsg(r.note(), r.Message)}
 			s.Failures++
 			all.Failures++
-		case r.Status == Skip:
-			tc.Skipped = &junitSkipped{Message: r.Message}
+		case r.Status == Skip || r.Status == Known || r.Status == Tolerated:
+			msg := "skipped: " + r.Message
+			switch r.Status {
+			case Known:
+				msg = r.note()
+			case Tolerated:
+				msg = "tolerated: an upstream answer this acceptable case lists"
+			}
+			tc.Skipped = &junitSkipped{Message: oneLine(msg)}
+			if r.Got != nil {
+				tc.Out = "got " + r.Got.String()
+			}
 			s.Skipped++
 			all.Skipped++
-		case r.Status == Known:
-			tc.Out = "known failure: " + r.Reason
-		case r.Status == Tolerated:
-			tc.Out = "tolerated deviation on an acceptable case"
-		case r.Status == Unchecked:
-			tc.Out = "failed as expected; the implementation does not report error kinds"
+		}
+		if r.Finding != "" {
+			tc.Out = joinMsg(strings.ToUpper(r.Finding), tc.Out)
 		}
 		s.Cases = append(s.Cases, tc)
 		s.Tests++
@@ -588,7 +687,14 @@ func firstNonEmpty(a ...string) string {
 func (rep *Report) WriteMarkdown(w io.Writer, maxFailures int) error {
 	bw := bufio.NewWriter(w)
 	verdict := map[int]string{ExitAgree: "agree", ExitDisagree: "**disagreement**", ExitInfra: "**infrastructure failure: not everything was checked**"}[rep.Exit()]
-	fmt.Fprintf(bw, "## interop parity: %s — %s\n\n", rep.Summary(), verdict)
+	fmt.Fprintf(bw, "## interop parity: %s — %s\n\n%s\n\n", rep.Summary(), verdict, rep.Tally())
+	if clear := rep.leftInClear(); len(clear) > 0 {
+		fmt.Fprint(bw, "### Secrets left in clear\n\n")
+		for _, r := range clear {
+			fmt.Fprintf(bw, "- `%s` `%s` `#%s` (%s): %s\n", r.Peer, r.Suite, r.Case, r.Status, mdEscape(r.Description))
+		}
+		fmt.Fprintln(bw)
+	}
 	peers := rep.peerNames()
 	m := rep.matrix()
 	fmt.Fprintf(bw, "| suite | %s |\n|---|%s\n", strings.Join(peers, " | "), strings.Repeat("---|", len(peers)))
@@ -603,7 +709,10 @@ func (rep *Report) WriteMarkdown(w io.Writer, maxFailures int) error {
 	fmt.Fprintln(bw, "\n| peer | implementation | version |\n|---|---|---|")
 	for _, p := range rep.Peers {
 		impl := p.Implementation
-		if p.Error != "" {
+		switch {
+		case p.NotInstalled:
+			impl = "**not installed**: " + mdEscape(p.Error)
+		case p.Error != "":
 			impl = "**not available**: " + mdEscape(p.Error)
 		}
 		fmt.Fprintf(bw, "| %s | %s | %s |\n", p.Name, impl, p.Version)
@@ -616,8 +725,9 @@ func (rep *Report) WriteMarkdown(w io.Writer, maxFailures int) error {
 		fmt.Fprintf(bw, "- **%s** `%s` `%s` `#%s`: %s", r.Status, r.Peer, r.Suite, r.Case, mdEscape(r.Description))
 		if r.Expected != nil && r.Got != nil {
 			fmt.Fprintf(bw, " — want `%s`, got `%s`", mdCode(r.Expected.String()), mdCode(r.Got.String()))
-		} else if r.Message != "" {
-			fmt.Fprintf(bw, " — %s", mdEscape(oneLine(r.Message)))
+		}
+		if m := joinMsg(r.note(), r.Message); m != "" {
+			fmt.Fprintf(bw, " — %s", mdEscape(oneLine(m)))
 		}
 		fmt.Fprintln(bw)
 	}

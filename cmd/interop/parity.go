@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/interopkit/interop/internal/safefile"
 	"github.com/interopkit/interop/internal/suite"
 	"github.com/interopkit/interop/parity"
 	"github.com/interopkit/interop/vectors"
@@ -37,10 +39,17 @@ Peers: go is built in; ts, python and rust run from a checkout (--root) once
 installed (make parity installs them). --peers auto (the default) runs every
 peer that is installed and says which are not; naming peers requires them.
 
-Exit codes: 0 every result agrees or is a listed known failure; 1 an
-unexpected disagreement, a stale known failure, or a peer that declared a
-suite and answered none of it; 2 a usage or infrastructure failure (a peer
-that cannot start, unreadable vectors).
+The last line counts only exact agreements as passed; the line before it
+counts known failures, tolerated answers of acceptable cases and peers not
+run, which are neither passed nor failed. A secret that the spec says must
+be sealed and a peer returned in clear is listed on its own.
+
+Exit codes: 0 every result agrees exactly, is tolerated, skipped, or is a
+listed known failure observed as recorded; 1 an unexpected disagreement, a
+known failure that changed or now passes, or a peer that declared a suite
+and answered none of it; 2 a usage or infrastructure failure (a peer that
+cannot start or was given up on, unreadable vectors, a run stopped by a
+signal or --deadline, or a run that compared nothing).
 
 Reports: --report json=FILE (JSON Lines, one object per case; input of
 "interop parity merge"), junit=FILE, markdown=FILE, html=FILE.
@@ -64,6 +73,19 @@ var builtinPeers = []struct {
 	{"ts", []string{"node", "runners/ts/peer.mjs"}, "runners/ts/node_modules/@elizaos/core/package.json"},
 	{"python", []string{"runners/python/.venv/bin/python", "runners/python/peer.py"}, "runners/python/.venv/bin/python"},
 	{"rust", []string{"runners/rust/target/release/interop-peer"}, "runners/rust/target/release/interop-peer"},
+}
+
+// installError is where make parity leaves the reason a peer's
+// installation failed (the command and its last error line), relative to
+// --root: runners/<peer>/.install-error.
+func installError(root, name string) string {
+	path := filepath.Join(root, "runners", name, ".install-error")
+	b, err := safefile.ReadFile(path, 4<<10)
+	if err != nil {
+		return ""
+	}
+	line, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
+	return line
 }
 
 func runPeer(args []string, e *env) int {
@@ -101,6 +123,7 @@ func runParity(args []string, e *env) int {
 	shard := cmd.String("shard", "", "run shard `I/N` of the cases")
 	timeout := cmd.Duration("timeout", 5*time.Second, "deadline per case")
 	startTimeout := cmd.Duration("start-timeout", 10*time.Second, "deadline for a peer's hello")
+	deadline := cmd.Duration("deadline", 0, "stop the whole run after `D` (cases not reached are reported as not run; 0: no limit)")
 	noPairwise := cmd.Bool("no-pairwise", false, "skip the pairwise envelope matrix")
 	progressMode := cmd.String("progress", "auto", "progress bar: auto (on a terminal), always or never")
 	maxFail := cmd.Int("max-failures", 25, "failures shown in the terminal report")
@@ -113,19 +136,23 @@ func runParity(args []string, e *env) int {
 	if *progressMode != "auto" && *progressMode != "always" && *progressMode != "never" {
 		return usagef(e, "parity: --progress must be auto, always or never")
 	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+		zero bool // whether 0 is allowed
+	}{{"--timeout", *timeout, false}, {"--start-timeout", *startTimeout, false}, {"--deadline", *deadline, true}} {
+		if d.v < 0 || d.v == 0 && !d.zero {
+			return usagef(e, "parity: %s must be a positive duration", d.name)
+		}
+	}
+	if *maxFail < 0 {
+		return usagef(e, "parity: --max-failures must not be negative")
+	}
 	outs, err := parseReports(reports)
 	if err != nil {
 		return usagef(e, "parity: %v", err)
 	}
-	// Find an unwritable report path before the run, not after it.
-	for _, o := range outs {
-		f, err := os.Create(o.file)
-		if err != nil {
-			return usagef(e, "parity: --report %s: %v", o.format, describePathErr(err))
-		}
-		f.Close()
-	}
-	cfg := parity.Config{CaseTimeout: *timeout, StartTimeout: *startTimeout, Pairwise: !*noPairwise,
+	cfg := parity.Config{CaseTimeout: *timeout, StartTimeout: *startTimeout, Deadline: *deadline, Pairwise: !*noPairwise,
 		Suites: splitList(suites), Cases: splitList(cases)}
 	if *shard != "" {
 		if cfg.Shard, cfg.Shards, err = parseShard(*shard); err != nil {
@@ -143,8 +170,19 @@ func runParity(args []string, e *env) int {
 	if err != nil {
 		return usagef(e, "parity: %v", err)
 	}
+	for _, p := range append(splitList(suites), splitList(cases)...) {
+		if _, err := path.Match(p, ""); err != nil {
+			return usagef(e, "parity: a --suite or --case pattern is malformed")
+		}
+	}
+	// Every argument is checked: only now are report files created, so
+	// that an unwritable path fails before the run, not after it, and a
+	// usage error leaves no empty report behind.
+	if err := createReports(outs); err != nil {
+		return usagef(e, "parity: %v", err)
+	}
 	for _, m := range missing {
-		fmt.Fprintf(e.stderr, "interop parity: peer %s is not installed (run make parity to install it); skipping\n", m)
+		fmt.Fprintf(e.stderr, "interop parity: peer %s is not installed: %s; skipping\n", m.Name, m.Error)
 	}
 	cfg.Peers = specs
 	kdir := *knownDir
@@ -158,20 +196,25 @@ func runParity(args []string, e *env) int {
 	if cfg.Known, err = parity.LoadKnown(kdir, names); err != nil {
 		return failInfra(e, "parity: %v", err)
 	}
-	if bar := newProgress(*progressMode, e.stderr); bar != nil {
+	bar := newProgress(*progressMode, e.stderr)
+	if bar != nil {
 		cfg.Progress = bar.update
-		defer bar.finish()
 	}
-	// On SIGINT or SIGTERM the run stops and every peer is killed.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// On SIGINT or SIGTERM the run stops, every peer is killed, and the
+	// reports say what was and was not checked.
+	ctx, stop := signalContext()
 	defer stop()
 	rep, err := parity.Run(ctx, cfg)
+	if bar != nil {
+		bar.finish()
+	}
 	if errors.Is(err, parity.ErrNoCases) {
 		return usagef(e, "%v", err)
 	}
 	if err != nil {
 		return failInfra(e, "parity: %v", err)
 	}
+	rep.Peers = append(rep.Peers, missing...)
 	if *update {
 		lists, err := parity.UpdateKnown(rep, cfg.Known)
 		if err != nil {
@@ -188,6 +231,27 @@ func runParity(args []string, e *env) int {
 		rep = parity.Rejudge(rep, newKnown)
 	}
 	return finish(rep, outs, *maxFail, e)
+}
+
+// signalContext is cancelled by SIGINT or SIGTERM, with the signal as its
+// cause.
+func signalContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-ch:
+			cancel(fmt.Errorf("interrupted by %v", sig))
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		close(done)
+		cancel(nil)
+	}
 }
 
 func failInfra(e *env, format string, args ...any) int {
@@ -211,21 +275,35 @@ func finish(rep *parity.Report, outs []reportOut, maxFail int, e *env) int {
 
 type reportOut struct{ format, file string }
 
+// parseReports reads --report values. Errors never quote the value.
 func parseReports(specs []string) ([]reportOut, error) {
 	var out []reportOut
-	for _, s := range specs {
+	for i, s := range specs {
 		f, file, ok := strings.Cut(s, "=")
 		if !ok || file == "" {
-			return nil, fmt.Errorf("--report %q: want FORMAT=FILE", s)
+			return nil, fmt.Errorf("--report (number %d): want FORMAT=FILE", i+1)
 		}
 		switch f {
 		case "json", "junit", "markdown", "html":
 		default:
-			return nil, fmt.Errorf("--report: unknown format %q (json, junit, markdown, html)", f)
+			return nil, fmt.Errorf("--report (number %d): unknown format (want json, junit, markdown or html)", i+1)
 		}
 		out = append(out, reportOut{f, file})
 	}
 	return out, nil
+}
+
+// createReports creates (empties) every report file, to find an unwritable
+// path before a long run rather than after it.
+func createReports(outs []reportOut) error {
+	for _, o := range outs {
+		f, err := os.Create(o.file)
+		if err != nil {
+			return fmt.Errorf("--report %s: %v", o.format, describePathErr(err))
+		}
+		f.Close()
+	}
+	return nil
 }
 
 func writeReport(rep *parity.Report, o reportOut) error {
@@ -254,8 +332,8 @@ func parseShard(s string) (int, int, error) {
 	a, b, ok := strings.Cut(s, "/")
 	i, err1 := strconv.Atoi(a)
 	n, err2 := strconv.Atoi(b)
-	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
-		return 0, 0, fmt.Errorf("--shard %q: want I/N with 1 <= I <= N", s)
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n || n > parity.MaxShards {
+		return 0, 0, fmt.Errorf("--shard: want I/N with 1 <= I <= N <= %d", parity.MaxShards)
 	}
 	return i, n, nil
 }
@@ -278,7 +356,7 @@ var peerName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,63}$`)
 
 // choosePeers resolves --peers and --peer into commands. auto (or nothing)
 // takes every installed built-in peer; names require theirs.
-func choosePeers(names, extra []string, root string) ([]parity.PeerSpec, []string, error) {
+func choosePeers(names, extra []string, root string) ([]parity.PeerSpec, []parity.PeerReport, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, nil, fmt.Errorf("locating this binary for the go peer: %w", err)
@@ -311,7 +389,7 @@ func choosePeers(names, extra []string, root string) ([]parity.PeerSpec, []strin
 		customOrder = append(customOrder, name)
 	}
 	var specs []parity.PeerSpec
-	var missing []string
+	var missing []parity.PeerReport
 	seen := map[string]bool{}
 	add := func(name string, required bool) error {
 		if seen[name] {
@@ -331,10 +409,14 @@ func choosePeers(names, extra []string, root string) ([]parity.PeerSpec, []strin
 				return nil
 			}
 			if _, err := os.Stat(filepath.Join(root, b.check)); err != nil {
-				if required {
-					return fmt.Errorf("peer %s is not installed (%s missing under %s; run make parity)", name, b.check, root)
+				why := installError(root, name)
+				if why == "" {
+					why = fmt.Sprintf("%s is missing under %s (run make parity)", b.check, root)
 				}
-				missing = append(missing, name)
+				if required {
+					return fmt.Errorf("peer %s is not installed: %s", name, why)
+				}
+				missing = append(missing, parity.PeerReport{Name: name, NotInstalled: true, Error: why})
 				return nil
 			}
 			cmd := append([]string{}, b.command...)
@@ -349,7 +431,7 @@ func choosePeers(names, extra []string, root string) ([]parity.PeerSpec, []strin
 			specs = append(specs, parity.PeerSpec{Name: name, Command: cmd, Dir: root})
 			return nil
 		}
-		return fmt.Errorf("unknown peer %q (built in: go, ts, python, rust; add others with --peer NAME=COMMAND)", name)
+		return fmt.Errorf("unknown peer name (built in: go, ts, python, rust; add others with --peer NAME=COMMAND)")
 	}
 	if auto {
 		for _, b := range builtinPeers {
@@ -371,6 +453,9 @@ func choosePeers(names, extra []string, root string) ([]parity.PeerSpec, []strin
 	return specs, missing, nil
 }
 
+// maxReportBytes bounds one JSON report read by merge.
+const maxReportBytes = 1 << 30
+
 func runParityMerge(args []string, e *env) int {
 	cmd := newFlags("parity merge", parityHelp)
 	var reports multi
@@ -386,18 +471,24 @@ func runParityMerge(args []string, e *env) int {
 	if err != nil {
 		return usagef(e, "parity merge: %v", err)
 	}
+	if cmd.NArg() > parity.MaxShards {
+		return usagef(e, "parity merge: more than %d reports", parity.MaxShards)
+	}
 	var reps []*parity.Report
 	for _, name := range cmd.Args() {
-		f, err := os.Open(name)
+		f, err := safefile.Open(name)
 		if err != nil {
 			return failInfra(e, "parity merge: %v", err)
 		}
-		rep, err := parity.ReadJSON(f)
+		rep, err := parity.ReadJSON(io.LimitReader(f, maxReportBytes))
 		f.Close()
 		if err != nil {
 			return failInfra(e, "parity merge: %s: %v", name, err)
 		}
 		reps = append(reps, rep)
+	}
+	if err := createReports(outs); err != nil {
+		return usagef(e, "parity merge: %v", err)
 	}
 	return finish(parity.Merge(reps...), outs, *maxFail, e)
 }
@@ -469,14 +560,17 @@ func runParityFuzz(args []string, e *env) int {
 	if *suiteName == "" || *n < 1 || cmd.NArg() > 0 {
 		return usagef(e, "parity fuzz: give --suite and a positive --n (see --help)")
 	}
+	if *timeout <= 0 {
+		return usagef(e, "parity fuzz: --timeout must be a positive duration")
+	}
 	specs, missing, err := choosePeers(splitList(peersFlag), extra, *root)
 	if err != nil {
 		return usagef(e, "parity fuzz: %v", err)
 	}
 	for _, m := range missing {
-		fmt.Fprintf(e.stderr, "interop parity fuzz: peer %s is not installed; skipping\n", m)
+		fmt.Fprintf(e.stderr, "interop parity fuzz: peer %s is not installed: %s; skipping\n", m.Name, m.Error)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signalContext()
 	defer stop()
 	rep, err := parity.Fuzz(ctx, parity.FuzzConfig{Peers: specs, Suite: *suiteName, N: *n, Seed: *seed, CaseTimeout: *timeout})
 	if errors.Is(err, parity.ErrFuzzSuite) {

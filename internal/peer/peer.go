@@ -234,15 +234,15 @@ func (p *Peer) Close() {
 	p.Kill()
 }
 
-// Kill kills the peer's process group and waits for it to be reaped.
+// Kill kills the peer's process group and waits for the peer to be reaped.
 func (p *Peer) Kill() {
 	p.once.Do(func() { close(p.stop) }) // unblock the reader first
-	select {
-	case <-p.exited:
-		// Already reaped: its group id may be reused, so leave it alone.
-	default:
-		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
-	}
+	// The whole group, always: helpers the peer started stay in its group
+	// after the leader has exited and been reaped. While any of them lives
+	// the group id cannot be reused; once none does, the kill finds no
+	// process (ESRCH). Children that left the group with setsid are the
+	// peer's own responsibility (spec/runner-protocol.md).
+	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 	_ = p.stdin.Close()
 	// A descendant that left the process group may still hold stdout:
 	// closing our end ends the reader regardless.

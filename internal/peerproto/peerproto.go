@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/interopkit/interop/internal/vector"
 )
 
 // Version is the protocol version a hello must carry.
@@ -25,9 +27,6 @@ const (
 	TypeResult = "result"
 	TypeBye    = "bye"
 )
-
-// Unspecified is the error kind of a peer that failed without saying how.
-const Unspecified = "unspecified"
 
 // Ops of the pairwise checks.
 const (
@@ -64,8 +63,15 @@ type Message struct {
 	Output  json.RawMessage `json:"output,omitempty"`
 	Error   string          `json:"error,omitempty"`
 	ErrorAt *string         `json:"errorAt,omitempty"`
+	Raised  string          `json:"raised,omitempty"` // the type of an upstream error with no spec kind
+	Fault   string          `json:"fault,omitempty"`  // the peer's own code failed
 	Message string          `json:"message,omitempty"`
 	Skip    string          `json:"skip,omitempty"`
+}
+
+// Outcome is what a result reports, in the vector package's terms.
+func (m *Message) Outcome() vector.Outcome {
+	return vector.Outcome{Output: m.Output, Error: m.Error, ErrorAt: m.ErrorAt, Raised: m.Raised, Fault: m.Fault}
 }
 
 // ErrProtocol reports a line that is not a valid message.
@@ -89,15 +95,28 @@ func (r *Reader) Read() (*Message, error) {
 	var m Message
 	d := json.NewDecoder(bytes.NewReader(line))
 	if err := d.Decode(&m); err != nil {
-		return nil, fmt.Errorf("%w: not a json object: %v", ErrProtocol, err)
+		return nil, fmt.Errorf("%w: a line of %d bytes that is not a json object (it starts %s)", ErrProtocol, len(line), Prefix(line))
 	}
 	if d.More() {
-		return nil, fmt.Errorf("%w: more than one json value on a line", ErrProtocol)
+		return nil, fmt.Errorf("%w: more than one json value on a line of %d bytes (it starts %s)", ErrProtocol, len(line), Prefix(line))
 	}
 	if err := m.validate(); err != nil {
 		return nil, err
 	}
 	return &m, nil
+}
+
+// prefixLen is how much of a stray line an error shows: enough to
+// recognise a debug print, too little to carry a whole value.
+const prefixLen = 24
+
+// Prefix quotes the first bytes of a line that is not a protocol message,
+// for error messages.
+func Prefix(line []byte) string {
+	if len(line) > prefixLen {
+		return fmt.Sprintf("%q…", line[:prefixLen])
+	}
+	return fmt.Sprintf("%q", line)
 }
 
 func (r *Reader) line() ([]byte, error) {
@@ -141,13 +160,13 @@ func (m *Message) validate() error {
 			return fmt.Errorf("%w: result without id", ErrProtocol)
 		}
 		n := 0
-		for _, set := range []bool{m.Output != nil, m.Error != "", m.Skip != ""} {
+		for _, set := range []bool{m.Output != nil, m.Error != "", m.Raised != "", m.Fault != "", m.Skip != ""} {
 			if set {
 				n++
 			}
 		}
 		if n != 1 {
-			return fmt.Errorf("%w: result needs exactly one of output, error and skip", ErrProtocol)
+			return fmt.Errorf("%w: result needs exactly one of output, error, raised, fault and skip", ErrProtocol)
 		}
 	case TypeBye:
 	case "":

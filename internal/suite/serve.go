@@ -77,7 +77,7 @@ func Handle(m *peerproto.Message) *peerproto.Message {
 	case err != nil:
 		// The input could not be interpreted. The detail may quote the
 		// input, and messages never carry input values.
-		res.Error, res.Message = peerproto.Unspecified, "the input does not have the shape of the suite's inputs"
+		res.Fault = "the input does not have the shape of the suite's inputs"
 	case o.Error != "":
 		res.Error, res.ErrorAt = o.Error, o.ErrorAt
 	default:

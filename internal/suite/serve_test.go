@@ -65,7 +65,7 @@ func TestServeSpeaksTheProtocol(t *testing.T) {
 		func(m *peerproto.Message) bool { return m.Error == "not_envelope" },
 		func(m *peerproto.Message) bool { return m.Skip != "" },
 		func(m *peerproto.Message) bool {
-			return m.Error == peerproto.Unspecified && !strings.Contains(m.Message, "what")
+			return m.Fault != "" && !strings.Contains(m.Fault, "what")
 		},
 		func(m *peerproto.Message) bool { return strings.HasPrefix(string(m.Output), `"v2:`) },
 	}

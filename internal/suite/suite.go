@@ -18,6 +18,7 @@ import (
 
 	"github.com/interopkit/interop/envelope"
 	"github.com/interopkit/interop/ids"
+	"github.com/interopkit/interop/internal/envcheck"
 	"github.com/interopkit/interop/internal/vector"
 )
 
@@ -312,11 +313,8 @@ func detect(raw json.RawMessage) (vector.Outcome, error) {
 	return output("none")
 }
 
-type status struct {
-	Status    string  `json:"status"`
-	Plaintext *string `json:"plaintext,omitempty"`
-}
-
+// migrate returns what Migrate returned: the gate judges it
+// (internal/envcheck), as it does every peer's.
 func migrate(raw json.RawMessage) (vector.Outcome, error) {
 	var in saltValue
 	if err := decodeInput(raw, &in, "salt", "value"); err != nil {
@@ -326,18 +324,7 @@ func migrate(raw json.RawMessage) (vector.Outcome, error) {
 	if err != nil {
 		return vector.Outcome{}, err
 	}
-	got, err := k.Migrate(in.Value)
-	if err != nil {
-		return result(nil, err)
-	}
-	if got == in.Value {
-		return output(status{Status: "unchanged"})
-	}
-	p, err := k.Open(got)
-	if err != nil || !CanonicalV2(got, p) {
-		return failed("migrated_value_not_canonical_v2")
-	}
-	return output(status{Status: "migrated", Plaintext: &p})
+	return result(k.Migrate(in.Value))
 }
 
 // sealInput reads {"salt", "plaintext"}, the input of envelope.roundtrip
@@ -354,45 +341,13 @@ func sealInput(raw json.RawMessage) (*envelope.Key, string, error) {
 	return k, in.Plaintext, err
 }
 
+// roundtrip returns what Seal returned: the gate checks the envelope.
 func roundtrip(raw json.RawMessage) (vector.Outcome, error) {
 	k, plaintext, err := sealInput(raw)
 	if err != nil {
 		return vector.Outcome{}, err
 	}
-	sealed, err := k.Seal(plaintext)
-	if err != nil {
-		return result(nil, err)
-	}
-	if sealed == plaintext {
-		return output(status{Status: "unchanged"})
-	}
-	p, err := k.Open(sealed)
-	if err != nil || p != plaintext || !CanonicalV2(sealed, plaintext) {
-		return failed("seal_open_mismatch")
-	}
-	return output(status{Status: "sealed"})
-}
-
-// CanonicalV2 reports whether v is a v2 envelope as a conforming writer
-// emits it for plaintext: lower-case hex, a 12-byte IV, a ciphertext as long
-// as the plaintext's UTF-8 bytes and a 16-byte tag.
-func CanonicalV2(v, plaintext string) bool {
-	rest, ok := strings.CutPrefix(v, "v2:")
-	if !ok {
-		return false
-	}
-	parts := strings.Split(rest, ":")
-	if len(parts) != 3 || len(parts[0]) != 24 || len(parts[1]) != 2*len(plaintext) || len(parts[2]) != 32 {
-		return false
-	}
-	for _, p := range parts {
-		for i := 0; i < len(p); i++ {
-			if c := p[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-				return false
-			}
-		}
-	}
-	return true
+	return result(k.Seal(plaintext))
 }
 
 func saltPolicy(raw json.RawMessage) (vector.Outcome, error) {
@@ -416,3 +371,23 @@ func saltPolicy(raw json.RawMessage) (vector.Outcome, error) {
 // discard swallows the default-salt warning: running vectors is not a
 // process that uses the default salt.
 var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// Check runs a case through the Go reference as the gate runs it on any
+// peer — as many times as envcheck.Runs says — and returns the outcome the
+// gate compares with the case (envcheck.Interpret) and any finding.
+func Check(suiteName string, c *vector.Case) (vector.Outcome, string, error) {
+	run, ok := Lookup(suiteName)
+	if !ok {
+		return vector.Outcome{}, "", fmt.Errorf("%w: suite %q has no Go implementation", ErrInput, suiteName)
+	}
+	var outs []vector.Outcome
+	for range envcheck.Runs(suiteName) {
+		o, err := run(c.Input)
+		if err != nil {
+			return vector.Outcome{}, "", err
+		}
+		outs = append(outs, o)
+	}
+	got, finding := envcheck.Interpret(suiteName, c, outs)
+	return got, finding, nil
+}

@@ -5,6 +5,8 @@ package vector
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/big"
@@ -62,24 +64,67 @@ type Observation struct {
 	Error  string          `json:"error,omitempty"`
 }
 
-// Outcome is what an implementation produced for a case: an output, or an
-// error kind of spec/vectors.md and, for suites whose errors have a
-// location, a JSON pointer to it.
+// Outcome is what an implementation produced for a case: an output, an
+// error kind of spec/vectors.md (for suites whose errors have a location,
+// with a JSON pointer to it), an error the implementation raised that has
+// no kind of the spec (Raised, its type name), or a failure of the harness
+// around the implementation (Fault). Raised and Fault never match a case.
 type Outcome struct {
 	Output  json.RawMessage `json:"output,omitempty"`
 	Error   string          `json:"error,omitempty"`
 	ErrorAt *string         `json:"errorAt,omitempty"`
+	Raised  string          `json:"raised,omitempty"`
+	Fault   string          `json:"fault,omitempty"`
 }
 
 // String renders the outcome on one line for reports.
 func (o Outcome) String() string {
-	if o.Error != "" {
+	switch {
+	case o.Fault != "":
+		return "fault " + clip(o.Fault)
+	case o.Raised != "":
+		return "raised " + clip(o.Raised)
+	case o.Error != "":
 		if o.ErrorAt != nil {
 			return fmt.Sprintf("error %s at %q", o.Error, *o.ErrorAt)
 		}
 		return "error " + o.Error
 	}
 	return "output " + clip(string(compact(o.Output)))
+}
+
+// Fingerprint identifies an outcome compactly and deterministically, so
+// that a known failure can pin what was observed: "error <kind>" (with
+// "@<pointer>" where located), "raised <type>", "fault", or "output " and
+// the first 16 hex digits of the SHA-256 of the output's compact JSON.
+func (o Outcome) Fingerprint() string {
+	switch {
+	case o.Fault != "":
+		return "fault"
+	case o.Raised != "":
+		return "raised " + o.Raised
+	case o.Error != "":
+		if o.ErrorAt != nil {
+			return "error " + o.Error + "@" + *o.ErrorAt
+		}
+		return "error " + o.Error
+	}
+	sum := sha256.Sum256(canonical(o.Output))
+	return "output " + hex.EncodeToString(sum[:8])
+}
+
+// canonical renders a JSON value with sorted members and no insignificant
+// space, so that the same value spelled two ways has one fingerprint.
+func canonical(m json.RawMessage) []byte {
+	v, err := decode(m)
+	if err != nil || hasLoneSurrogate(m) {
+		return compact(m)
+	}
+	b, err := json.Marshal(v) // sorts map keys; json.Number is written as spelled
+	if err != nil {
+		return compact(m)
+	}
+	return b
 }
 
 // clip keeps report lines short when an output is a 100 000-character
@@ -104,6 +149,9 @@ func (c *Case) Name(f *File) string { return f.Path + " #" + c.ID }
 // kind (and location, when the case gives one), or an output equal as JSON
 // (same types and strings, members in any order).
 func (c *Case) Matches(got Outcome) bool {
+	if got.Raised != "" || got.Fault != "" {
+		return false
+	}
 	if c.Error != "" || got.Error != "" {
 		if c.ErrorAt != nil && (got.ErrorAt == nil || *got.ErrorAt != *c.ErrorAt) {
 			return false
@@ -113,11 +161,40 @@ func (c *Case) Matches(got Outcome) bool {
 	return JSONEqual(c.Output, got.Output)
 }
 
+// Allows reports whether got is one of the answers an acceptable case
+// allows: the spec's, or one that an upstream implementation was observed
+// to give (its output, or an error recorded as a kind). Any other answer
+// to an acceptable case is a failure.
+func (c *Case) Allows(got Outcome) bool {
+	if c.Matches(got) {
+		return true
+	}
+	if c.Result != Acceptable || got.Raised != "" || got.Fault != "" {
+		return false
+	}
+	for _, obs := range c.Upstream {
+		switch {
+		case obs.Output != nil && got.Error == "":
+			if JSONEqual(obs.Output, got.Output) {
+				return true
+			}
+		case obs.Output == nil && got.Error != "" && obs.Error == got.Error:
+			return true
+		}
+	}
+	return false
+}
+
 // JSONEqual reports whether a and b encode the same JSON value: the same
 // types, strings and members (in any order), and numbers of the same
 // exact decimal value however they are spelled (1e-7 and 1e-07, 1.0 and 1
-// are equal; no rounding through float64 is involved).
+// are equal; no rounding through float64 is involved). A string escaping
+// a lone surrogate equals only the same escape: the decoder would replace
+// it with U+FFFD and make an ill-formed answer look like the spec's.
 func JSONEqual(a, b json.RawMessage) bool {
+	if hasLoneSurrogate(a) || hasLoneSurrogate(b) {
+		return bytes.Equal(compact(a), compact(b))
+	}
 	va, errA := decode(a)
 	vb, errB := decode(b)
 	if errA != nil || errB != nil {
@@ -177,6 +254,57 @@ func decode(m json.RawMessage) (any, error) {
 		return nil, fmt.Errorf("trailing data after json value")
 	}
 	return v, nil
+}
+
+// hasLoneSurrogate reports whether a JSON text escapes a surrogate code
+// unit that is not half of a \uD8xx\uDCxx pair.
+func hasLoneSurrogate(m []byte) bool {
+	for i := 0; i < len(m); i++ {
+		if m[i] != '\\' {
+			continue
+		}
+		if i+1 < len(m) && m[i+1] != 'u' {
+			i++ // an escaped character, such as \\ itself
+			continue
+		}
+		u, ok := unit(m, i)
+		if !ok {
+			continue
+		}
+		switch {
+		case u >= 0xD800 && u <= 0xDBFF:
+			if lo, ok := unit(m, i+6); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+				i += 11
+				continue
+			}
+			return true
+		case u >= 0xDC00 && u <= 0xDFFF:
+			return true
+		}
+		i += 5
+	}
+	return false
+}
+
+// unit reads the code unit of a \uXXXX escape at m[i:].
+func unit(m []byte, i int) (uint16, bool) {
+	if i+6 > len(m) || m[i] != '\\' || m[i+1] != 'u' {
+		return 0, false
+	}
+	var u uint16
+	for _, c := range m[i+2 : i+6] {
+		switch {
+		case '0' <= c && c <= '9':
+			u = u<<4 | uint16(c-'0')
+		case 'a' <= c && c <= 'f':
+			u = u<<4 | uint16(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			u = u<<4 | uint16(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return u, true
 }
 
 func compact(m json.RawMessage) []byte {
