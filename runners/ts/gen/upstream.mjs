@@ -28,8 +28,15 @@ export function hookLogger() {
 function drainLogs() {
   return captured.splice(0, captured.length);
 }
-function loggedDecryptionFailed(logs) {
+export function loggedDecryptionFailed(logs) {
   return logs.some((l) => l.level === 'error' && l.args.some((a) => a === 'Decryption failed'));
+}
+
+// The class name of a value upstream threw: all of an upstream exception that
+// a peer reports (its message may quote the input).
+export function errorType(e) {
+  if (e !== null && typeof e === 'object' && typeof e.constructor === 'function' && e.constructor.name) return e.constructor.name;
+  return e === null ? 'null' : typeof e;
 }
 
 // ---------------------------------------------------------------- ids
@@ -40,7 +47,7 @@ function s2uCall(arg) {
     return { output: out };
   } catch (e) {
     const kind = e instanceof URIError ? 'invalid_utf8' : e instanceof TypeError ? 'invalid_type' : null;
-    return { error: `${e.name}: ${e.message}`, kind };
+    return { error: `${e.name}: ${e.message}`, kind, raised: errorType(e) };
   }
 }
 
@@ -71,7 +78,7 @@ export function observeCreateUniqueUuid({ agentId, base }) {
   try {
     return { output: core.createUniqueUuid({ agentId }, base) };
   } catch (e) {
-    return { error: `${e.name}: ${e.message}`, kind: null };
+    return { error: `${e.name}: ${e.message}`, kind: null, raised: errorType(e) };
   }
 }
 
@@ -92,6 +99,23 @@ export function decrypt(value, salt) {
   const logs = drainLogs();
   return { out, logs };
 }
+
+// The peer's calls: what one upstream envelope function returned (raw) and
+// what it logged at warn/error, or the class of what it threw. Nothing is
+// checked or interpreted here; the gate judges.
+function callRaw(fn) {
+  drainLogs();
+  try {
+    const returned = fn();
+    return { returned, logs: drainLogs() };
+  } catch (e) {
+    drainLogs();
+    return { raised: errorType(e) };
+  }
+}
+export const sealRaw = (plaintext, salt) => callRaw(() => core.encryptStringValue(plaintext, salt));
+export const openRaw = (value, salt) => callRaw(() => core.decryptStringValue(value, salt));
+export const migrateRaw = (value, salt) => callRaw(() => core.migrateEncryptedStringValue(value, salt));
 
 // open suites: unchanged input => failed; anything else => output.
 export function observeOpen({ value, salt }) {
@@ -166,7 +190,7 @@ export function observeSaltPolicy({ env }) {
     } catch (e) {
       drainLogs();
       const kind = /must be set to a non-default value in production/.test(e.message) ? 'default_salt_in_production' : null;
-      return { error: `${e.name}: ${e.message}`, kind };
+      return { error: `${e.name}: ${e.message}`, kind, raised: errorType(e) };
     }
     const logs = drainLogs();
     const warned = logs.some(

@@ -363,6 +363,17 @@ function detectCases() {
   add('lenient-v1-iv-dashes', `00112233-4455-6677-8899-aabbccddeeff:00`, 'v1 IV written UUID-style with dashes', ['non-hex', 'uuid-shaped', 'ts-lenient-hex'], 'none');
   add('lenient-v1-leading-space', ` ${HEX32}:00`, 'v1 shape with a space before the IV', ['non-hex', 'whitespace', 'ts-lenient-hex'], 'none');
   add('lenient-v1-trailing-space', `${HEX32}:00 `, 'v1 with a trailing space', ['non-hex', 'whitespace', 'ts-lenient-hex'], 'none');
+  // envelope-shaped values that are not envelopes (issue 13)
+  add('lenient-v1-ct-x', `${HEX32}:x`, 'v1 IV followed by the ciphertext "x"', ['non-hex', 'ts-lenient-hex'], 'none');
+  add('none-v1-three-fields-non-hex', `${HEX32}:a:b`, 'a v1 IV and two more non-hex fields (three fields)', ['field-count', 'non-hex'], 'none');
+  add('none-v2-prefix-only', 'v2:', '"v2:" alone (two fields)', ['field-count', 'bad-length'], 'none');
+  add('none-v2-one-field', 'v2:abc', '"v2:" and one field (two fields)', ['field-count'], 'none');
+  add('none-v2-fields-not-hex', 'v2:x:y:z', '"v2:" and three non-hex fields', ['non-hex', 'bad-length'], 'none');
+  add('none-colons-three', ':::', 'three colons (four empty fields)', ['plain-text', 'field-count'], 'none');
+  add('none-colons-four', '::::', 'four colons (five empty fields)', ['plain-text', 'field-count'], 'none');
+  add('none-hex-32', HEX32, '32 hex digits, no colon (a v1 IV alone)', ['plain-text', 'field-count'], 'none');
+  add('none-hex-24', HEX24, '24 hex digits, no colon (a v2 IV alone)', ['plain-text', 'field-count'], 'none');
+  add('none-hex-64', `${HEX32}${HEX32}`, '64 hex digits, no colon', ['plain-text', 'field-count'], 'none');
   return cases;
 }
 
@@ -450,6 +461,19 @@ function roundtripCases() {
   add('lenient-v2-trailing-newline', A, `v2:${HEX24}::${HEX32}\n`, 'v2 shape with a trailing newline is sealed', ['envelope-shaped', 'non-hex', 'whitespace', 'ts-lenient-hex'], 'sealed');
   add('lenient-v1-iv-uuid', A, '00112233-4455-6677-8899-aabbccddeeff:00', 'UUID-like IV with dashes is sealed', ['envelope-shaped', 'non-hex', 'uuid-shaped', 'ts-lenient-hex'], 'sealed');
   add('lenient-v1-iv-odd', A, `${HEX32}f:00`, 'a 33-digit v1 IV is sealed', ['envelope-shaped', 'non-hex', 'ts-lenient-hex'], 'sealed');
+  // envelope-shaped plaintexts that are not envelopes are sealed (issue 13)
+  add('lenient-v1-ct-x', A, `${HEX32}:x`, 'a v1 IV and the ciphertext "x" is sealed', ['envelope-shaped', 'non-hex', 'ts-lenient-hex'], 'sealed');
+  add('v1-three-fields', A, `${HEX32}:00:00`, 'a v1 IV and two hex fields (three fields) is sealed', ['envelope-shaped', 'field-count'], 'sealed');
+  add('v1-three-fields-non-hex', A, `${HEX32}:a:b`, 'a v1 IV and two non-hex fields (three fields) is sealed', ['envelope-shaped', 'field-count', 'non-hex'], 'sealed');
+  add('v2-prefix-only', A, 'v2:', '"v2:" alone is sealed', ['envelope-shaped', 'field-count', 'bad-length'], 'sealed');
+  add('v2-one-field', A, 'v2:abc', '"v2:abc" (two fields) is sealed', ['envelope-shaped', 'field-count'], 'sealed');
+  add('v2-fields-not-hex', A, 'v2:x:y:z', '"v2:x:y:z" (four non-hex fields) is sealed', ['envelope-shaped', 'non-hex', 'bad-length'], 'sealed');
+  add('colon-one', A, ':', 'a single colon is sealed', ['plain-text', 'field-count'], 'sealed');
+  add('colons-three', A, ':::', 'three colons (four empty fields) are sealed', ['plain-text', 'field-count'], 'sealed');
+  add('colons-four', A, '::::', 'four colons (five empty fields) are sealed', ['plain-text', 'field-count'], 'sealed');
+  add('hex-32', A, HEX32, '32 hex digits without a colon are sealed', ['plain-text', 'field-count'], 'sealed');
+  add('hex-24', A, HEX24, '24 hex digits without a colon are sealed', ['plain-text', 'field-count'], 'sealed');
+  add('hex-64', A, `${HEX32}${HEX32}`, '64 hex digits without a colon are sealed', ['plain-text', 'field-count'], 'sealed');
   return cases;
 }
 

@@ -7,6 +7,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import * as core from '@elizaos/core';
 import * as ref from '../textredact/ref.mjs';
+import * as up from '../upstream.mjs';
 
 const has = (o, k) => o !== null && typeof o === 'object' && Object.prototype.hasOwnProperty.call(o, k);
 
@@ -232,15 +233,29 @@ const secretsCases = [
 
 const inputText = (input) => (has(input, 'hex') ? ref.decodeBytes(input.hex) : input.text);
 
+// An exception upstream threw is recorded by its class (the generator then
+// stops on an undeclared deviation; the peer reports it as raised).
+function callRedactor(fn) {
+  try {
+    return { out: fn() };
+  } catch (e) {
+    return { obs: { raised: up.errorType(e), error: `${e?.name}: ${e?.message}` } };
+  }
+}
+
 function observeText(input) {
-  const out = core.redactSensitiveText(inputText(input));
-  if (out.isWellFormed()) return { output: out };
+  const text = inputText(input);
+  const r = callRedactor(() => core.redactSensitiveText(text));
+  if (r.obs) return r.obs;
+  const { out } = r;
+  if (typeof out !== 'string' || out.isWellFormed()) return { output: out };
   // A JSON string cannot carry a lone surrogate portably (spec/vectors.md):
   // record where it is, and the text with U+FFFD in its place.
   const at = [...out].findIndex((ch) => ch.length === 1 && ch.charCodeAt(0) >= 0xd800 && ch.charCodeAt(0) <= 0xdfff);
   return {
     failed: true,
     wellFormed: out.toWellFormed(),
+    raw: out, // what upstream returned, lone surrogate included (the peer reports it)
     note: `returned a string that is not well-formed Unicode (a lone surrogate where the mask cut a pair, code point index ${at}); with U+FFFD in its place it reads ${JSON.stringify(out.toWellFormed())}`,
   };
 }
@@ -334,7 +349,10 @@ export const suites = [
   {
     name: 'redact.secrets',
     spec: (input) => ({ output: ref.redactSecrets(input.text, input.secrets) }),
-    observe: (input) => ({ output: core.redactSecrets(input.text, input.secrets) }),
+    observe: (input) => {
+      const r = callRedactor(() => core.redactSecrets(input.text, input.secrets));
+      return r.obs ?? { output: r.out };
+    },
     agrees: agreesOutput,
     files: [{
       name: 'secrets',

@@ -2,7 +2,7 @@
 // of @elizaos/prompts, run over each case as a file; spec = the same rules
 // (JavaScript RegExp, so JavaScript semantics by construction) reporting every
 // line with all matches masked (spec/secrets-scan.md).
-import { runUpstreamScanner } from '../scan/upstream-scan.mjs';
+import { parseFindings, runUpstreamScanner } from '../scan/upstream-scan.mjs';
 
 const JS_SPACE = '\\s';
 // The rules: name, severity, pattern, and the capture group holding the
@@ -124,6 +124,28 @@ const sameFindings = (a, b) => {
   const kb = b.map(key).sort();
   return ka.length === kb.length && ka.every((k, i) => k === kb[i]);
 };
+
+export const RULE_NAMES = RULES.map((r) => r.name);
+
+/**
+ * observeOne runs upstream's script (in layout, a ScanLayout) over one file
+ * holding text, and returns what it reported in the suite's shape: findings
+ * in line order, then rule order (upstream prints all warnings, then all
+ * errors, each group in that order), text as upstream printed it (the
+ * trimmed line, unmasked). A run that ends other than with status 0 or 1
+ * (upstream's own error exit is 2) is {raised: <the class it printed, or
+ * "exit <status>">}. Used by the peer, once per request.
+ */
+export function observeOne(layout, text) {
+  const r = layout.run([['case', text]]);
+  if (r.status !== 0 && r.status !== 1) {
+    const m = /^\[?([A-Za-z_$][\w$]*(?:Error|Exception))\b/m.exec(r.output);
+    return { raised: m ? m[1] : r.signal ? `signal ${r.signal}` : `exit ${r.status}` };
+  }
+  const rank = (f) => RULE_NAMES.indexOf(f.rule);
+  const found = parseFindings(r.output, layout.prompts, RULE_NAMES, ['case']).get('case');
+  return { output: found.map((f, i) => [f, i]).sort(([a, i], [b, j]) => a.line - b.line || rank(a) - rank(b) || i - j).map(([f]) => f) };
+}
 
 let observed = null;
 function observe(input, id) {
