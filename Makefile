@@ -23,7 +23,7 @@ RS_PEER  := $(RS_DIR)/target/release/interop-peer
 
 export CGO_ENABLED := 1
 
-.PHONY: all build parity parity-check peers peers-optional test test-go lint vectors vectors-check \
+.PHONY: all build parity parity-check peers peers-optional test test-go test-runners lint vectors vectors-check \
 	bench fuzz chromium clean
 
 all: build
@@ -77,7 +77,7 @@ parity-check: build peers
 
 # ---- tests
 
-test: lint vectors-check chromium parity-check test-go
+test: lint vectors-check chromium parity-check test-go test-runners
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -92,6 +92,12 @@ chromium:
 test-go:
 	$(GO) test -race -count=1 ./...
 	$(GO) test -count=1 -tags purego ./internal/... ./ids ./envelope
+
+# Each peer's own tests, against the real upstream package it wraps.
+test-runners: peers
+	cd $(TS_DIR) && $(NODE) --test test/
+	$(PYTHON) -m pytest -q -p no:cacheprovider $(PY_DIR)/tests
+	cd $(RS_DIR) && $(CARGO) test --release --locked
 
 vectors: $(TS_DEPS)
 	cd $(TS_DIR) && $(NODE) gen-vectors.mjs ../../vectors

@@ -299,11 +299,14 @@ func WriteKnown(dir string, lists map[string]*KnownFailures) error {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		b, err := json.MarshalIndent(lists[n], "", "  ")
-		if err != nil {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false) // reasons quote envelopes and <tags>: keep them readable
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(lists[n]); err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, n+".json"), append(b, '\n'), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, n+".json"), b.Bytes(), 0o644); err != nil {
 			return err
 		}
 	}

@@ -249,7 +249,7 @@ func (rep *Report) WriteText(w io.Writer, maxFailures int) error {
 		}
 	}
 	fails, more := rep.failures(maxFailures)
-	if len(fails) > 0 {
+	if len(fails) > 0 || more {
 		fmt.Fprintln(bw, "\nFailures:")
 	}
 	for _, r := range fails {

@@ -3,10 +3,13 @@
 //! It wraps the real `elizaos` crate from crates.io (pinned in Cargo.lock) and never re-implements it: every
 //! answer comes from an upstream call (`types::primitives::string_to_uuid`, `settings::encrypt_string_value`,
 //! `decrypt_string_value`, `migrate_encrypted_string_value`, `get_salt`). This file only adapts the vectors'
-//! inputs to those calls and their results to the suite semantics of spec/vectors.md.
+//! inputs to those calls and reports what they returned — raw: a seal's string, a fail-open decrypt's own
+//! input — or raised; the gate judges (spec/runner-protocol.md, "What a peer reports"). It never grades an
+//! answer itself.
 //!
-//! Not declared, because the crate has no public primitive for them: `ids.create_unique_uuid` (no
-//! `create_unique_uuid` in the crate) and `envelope.detect` (`settings::looks_encrypted` is private).
+//! `envelope.detect` is observed through the public seal (`settings::looks_encrypted` is private): a value
+//! `encrypt_string_value` returns unchanged is one the crate treats as an envelope. Not declared, because the
+//! crate has no such function: `ids.create_unique_uuid`.
 //! `serialize.roundtrip` runs the crate's serde types (`Memory`, `Content`, `ActionResult`, `ProviderResult`)
 //! through `serde_json`; `State` and `PluginManifest` have no serde implementation in the crate (they are
 //! prost-generated), so their cases are skipped.
@@ -24,6 +27,7 @@ use serde_json::{json, Map, Value};
 
 const SUITES: &[&str] = &[
     "ids.string_to_uuid",
+    "envelope.detect",
     "envelope.open_v2",
     "envelope.open_v1",
     "envelope.malformed",
@@ -42,14 +46,23 @@ const PRODUCTION_PANIC: &str = "SECRET_SALT must be set to a non-default value i
 
 /// The outcome of one case, before it becomes a `result` line.
 enum Outcome {
+    /// What upstream returned.
     Output(Value),
+    /// An upstream error mapped to a spec error kind by its type.
     Error(&'static str, String),
+    /// An upstream error with no spec kind: its type name, and a message without input values.
+    Raised(&'static str, String),
+    /// The peer's own code failed (input not of the suite's shape, unsupported suite or op).
+    Fault(String),
     Skip(String),
 }
 
-fn unspecified(message: impl Into<String>) -> Outcome {
-    Outcome::Error("unspecified", message.into())
+fn fault(message: impl Into<String>) -> Outcome {
+    Outcome::Fault(message.into())
 }
+
+/// The salt `envelope.detect` seals with: any salt will do, only whether the value comes back matters.
+const DETECT_SALT: &str = "detect-probe-salt";
 
 fn main() {
     // Upstream panics (get_salt in production) are caught per request. The default hook would print the
@@ -115,8 +128,14 @@ fn main() {
             Some("bye") => break,
             Some("run") => {
                 let id = msg.get("id").cloned().unwrap_or(Value::Null);
-                let outcome = panic::catch_unwind(AssertUnwindSafe(|| run(&msg)))
-                    .unwrap_or_else(|_| unspecified("panic in the wrapper or upstream"));
+                // A panic is reported as raised, never as an answer: the gate fails it unless listed.
+                let outcome =
+                    panic::catch_unwind(AssertUnwindSafe(|| run(&msg))).unwrap_or_else(|_| {
+                        Outcome::Raised(
+                            "panic",
+                            "a panic in upstream or the wrapper, caught".into(),
+                        )
+                    });
                 let mut reply = Map::new();
                 reply.insert("type".into(), "result".into());
                 reply.insert("id".into(), id);
@@ -127,6 +146,13 @@ fn main() {
                     Outcome::Error(kind, message) => {
                         reply.insert("error".into(), kind.into());
                         reply.insert("message".into(), message.into());
+                    }
+                    Outcome::Raised(ty, message) => {
+                        reply.insert("raised".into(), ty.into());
+                        reply.insert("message".into(), message.into());
+                    }
+                    Outcome::Fault(what) => {
+                        reply.insert("fault".into(), what.into());
                     }
                     Outcome::Skip(reason) => {
                         reply.insert("skip".into(), reason.into());
@@ -159,11 +185,12 @@ fn run(msg: &Value) -> Outcome {
         return match op {
             "envelope.seal" => op_seal(input),
             "envelope.open" => open(input),
-            _ => unspecified("unknown op"),
+            _ => fault("unknown op"),
         };
     }
     match msg.get("suite").and_then(Value::as_str) {
         Some("ids.string_to_uuid") => ids_string_to_uuid(input),
+        Some("envelope.detect") => detect(input),
         Some("envelope.open_v2") | Some("envelope.open_v1") | Some("envelope.malformed") => {
             open(input)
         }
@@ -171,8 +198,8 @@ fn run(msg: &Value) -> Outcome {
         Some("envelope.roundtrip") => roundtrip(input),
         Some("salt.policy") => salt_policy(input),
         Some("serialize.roundtrip") => serialize_roundtrip(input),
-        Some(_) => unspecified("suite not supported by this peer"),
-        None => unspecified("run without suite or op"),
+        Some(_) => fault("suite not supported by this peer"),
+        None => fault("run without suite or op"),
     }
 }
 
@@ -180,7 +207,7 @@ fn str_field<'a>(input: &'a Value, name: &str) -> Result<&'a str, Outcome> {
     input
         .get(name)
         .and_then(Value::as_str)
-        .ok_or_else(|| unspecified(format!("input.{name} is not a string")))
+        .ok_or_else(|| fault(format!("input.{name} is not a string")))
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -192,7 +219,7 @@ fn ids_string_to_uuid(input: &Value) -> Outcome {
     let uuid = match kind {
         "string" => match input.get("value").and_then(Value::as_str) {
             Some(s) => string_to_uuid(s),
-            None => return unspecified("input.value is not a string"),
+            None => return fault("input.value is not a string"),
         },
         "bytes" => {
             let bytes = match input
@@ -201,7 +228,7 @@ fn ids_string_to_uuid(input: &Value) -> Outcome {
                 .and_then(decode_hex)
             {
                 Some(b) => b,
-                None => return unspecified("input.hex is not hex"),
+                None => return fault("input.hex is not hex"),
             };
             match String::from_utf8(bytes) {
                 Ok(s) => string_to_uuid(s.as_str()),
@@ -215,7 +242,7 @@ fn ids_string_to_uuid(input: &Value) -> Outcome {
                 .and_then(decode_utf16_hex)
             {
                 Some(u) => u,
-                None => return unspecified("input.hex is not a sequence of 4-digit UTF-16 units"),
+                None => return fault("input.hex is not a sequence of 4-digit UTF-16 units"),
             };
             match String::from_utf16(&units) {
                 Ok(s) => string_to_uuid(s.as_str()),
@@ -225,7 +252,7 @@ fn ids_string_to_uuid(input: &Value) -> Outcome {
         "integer" => {
             let text = match input.get("value").and_then(Value::as_str) {
                 Some(t) => t,
-                None => return unspecified("input.value is not a string"),
+                None => return fault("input.value is not a string"),
             };
             if !is_integer_literal(text) {
                 return Outcome::Skip("not a base-10 integer literal".into());
@@ -253,10 +280,10 @@ fn ids_string_to_uuid(input: &Value) -> Outcome {
         },
         "boolean" => match input.get("value").and_then(Value::as_bool) {
             Some(b) => string_to_uuid(b),
-            None => return unspecified("input.value is not a boolean"),
+            None => return fault("input.value is not a boolean"),
         },
         "null" => return Outcome::Skip("no null in Rust: string_to_uuid takes T: ToString".into()),
-        _ => return unspecified("unknown input kind"),
+        _ => return fault("unknown input kind"),
     };
     Outcome::Output(Value::String(uuid.into_string()))
 }
@@ -325,94 +352,61 @@ fn parse_js_float(s: &str) -> Option<f64> {
 // Envelopes: `settings::{encrypt_string_value, decrypt_string_value, migrate_encrypted_string_value}`,
 // all `(value: &str, salt: &str) -> String`, fail-open (a failure returns the input unchanged).
 
+fn salt_and(input: &Value, field: &str) -> Result<(String, String), Outcome> {
+    Ok((
+        str_field(input, "salt")?.to_owned(),
+        str_field(input, field)?.to_owned(),
+    ))
+}
+
+/// What decrypt returned, its own input included (fail-open).
 fn open(input: &Value) -> Outcome {
-    let (salt, value) = match (str_field(input, "salt"), str_field(input, "value")) {
-        (Ok(s), Ok(v)) => (s, v),
-        (Err(e), _) | (_, Err(e)) => return e,
-    };
-    let plaintext = decrypt_string_value(value, salt);
-    if plaintext == value {
-        return unspecified("returned its input unchanged");
+    match salt_and(input, "value") {
+        Ok((salt, value)) => Outcome::Output(Value::String(decrypt_string_value(&value, &salt))),
+        Err(e) => e,
     }
-    Outcome::Output(Value::String(plaintext))
+}
+
+/// What encrypt returned: for `envelope.roundtrip` and the `envelope.seal` op alike.
+fn seal(input: &Value) -> Outcome {
+    match salt_and(input, "plaintext") {
+        Ok((salt, plaintext)) => {
+            Outcome::Output(Value::String(encrypt_string_value(&plaintext, &salt)))
+        }
+        Err(e) => e,
+    }
 }
 
 fn op_seal(input: &Value) -> Outcome {
-    let (salt, plaintext) = match (str_field(input, "salt"), str_field(input, "plaintext")) {
-        (Ok(s), Ok(p)) => (s, p),
-        (Err(e), _) | (_, Err(e)) => return e,
-    };
-    Outcome::Output(Value::String(encrypt_string_value(plaintext, salt)))
-}
-
-fn migrate(input: &Value) -> Outcome {
-    let (salt, value) = match (str_field(input, "salt"), str_field(input, "value")) {
-        (Ok(s), Ok(v)) => (s, v),
-        (Err(e), _) | (_, Err(e)) => return e,
-    };
-    let migrated = migrate_encrypted_string_value(value, salt);
-    if migrated == value {
-        return Outcome::Output(json!({"status": "unchanged"}));
-    }
-    let plaintext = decrypt_string_value(&migrated, salt);
-    if plaintext == migrated {
-        return unspecified("migrate returned a changed value that upstream decrypt does not open");
-    }
-    if let Err(what) = check_canonical_v2(&migrated, plaintext.len()) {
-        return unspecified(format!(
-            "migrate returned a changed value that is not a canonical v2 envelope: {what}"
-        ));
-    }
-    Outcome::Output(json!({"status": "migrated", "plaintext": plaintext}))
+    seal(input)
 }
 
 fn roundtrip(input: &Value) -> Outcome {
-    let (salt, plaintext) = match (str_field(input, "salt"), str_field(input, "plaintext")) {
-        (Ok(s), Ok(p)) => (s, p),
-        (Err(e), _) | (_, Err(e)) => return e,
-    };
-    let sealed = encrypt_string_value(plaintext, salt);
-    if sealed == plaintext {
-        return Outcome::Output(json!({"status": "unchanged"}));
-    }
-    if let Err(what) = check_canonical_v2(&sealed, plaintext.len()) {
-        return unspecified(format!(
-            "encrypt returned a value that is not a canonical v2 envelope: {what}"
-        ));
-    }
-    let opened = decrypt_string_value(&sealed, salt);
-    if opened == sealed {
-        return unspecified("upstream decrypt does not open what upstream encrypt wrote");
-    }
-    if opened != plaintext {
-        return unspecified(
-            "upstream decrypt opens what upstream encrypt wrote to a different plaintext",
-        );
-    }
-    Outcome::Output(json!({"status": "sealed"}))
+    seal(input)
 }
 
-/// `v2:` + 24 lower-case hex + `:` + 2×`pt_len` lower-case hex + `:` + 32 lower-case hex (spec/vectors.md).
-fn check_canonical_v2(s: &str, pt_len: usize) -> Result<(), &'static str> {
-    let rest = s.strip_prefix("v2:").ok_or("no v2: prefix")?;
-    let parts: Vec<&str> = rest.split(':').collect();
-    if parts.len() != 3 {
-        return Err("not 4 colon-separated fields");
+/// What migrate returned, raw.
+fn migrate(input: &Value) -> Outcome {
+    match salt_and(input, "value") {
+        Ok((salt, value)) => {
+            Outcome::Output(Value::String(migrate_encrypted_string_value(&value, &salt)))
+        }
+        Err(e) => e,
     }
-    let lower_hex = |p: &str| p.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-    if !parts.iter().all(|p| lower_hex(p)) {
-        return Err("a field is not lower-case hex");
+}
+
+/// Detection through the public seal (spec/runner-protocol.md): unchanged means "an envelope", `v2` when the
+/// value has exactly three colons, else `v1`.
+fn detect(input: &Value) -> Outcome {
+    let value = match str_field(input, "value") {
+        Ok(v) => v,
+        Err(e) => return e,
+    };
+    if encrypt_string_value(value, DETECT_SALT) != value {
+        return Outcome::Output("none".into());
     }
-    if parts[0].len() != 24 {
-        return Err("IV is not 24 hex digits");
-    }
-    if parts[1].len() != 2 * pt_len {
-        return Err("ciphertext length differs from the plaintext's");
-    }
-    if parts[2].len() != 32 {
-        return Err("tag is not 32 hex digits");
-    }
-    Ok(())
+    let colons = value.bytes().filter(|&b| b == b':').count();
+    Outcome::Output(if colons == 3 { "v2" } else { "v1" }.into())
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -422,13 +416,13 @@ fn check_canonical_v2(s: &str, pt_len: usize) -> Result<(), &'static str> {
 fn salt_policy(input: &Value) -> Outcome {
     let env = match input.get("env").and_then(Value::as_object) {
         Some(e) => e,
-        None => return unspecified("input.env is not an object"),
+        None => return fault("input.env is not an object"),
     };
     let mut vars: Vec<(&str, &str)> = Vec::new();
     for (name, value) in env {
         match value.as_str() {
             Some(v) => vars.push((name.as_str(), v)),
-            None => return unspecified("an environment value is not a string"),
+            None => return fault("an environment value is not a string"),
         }
     }
     // std::env::set_var panics on a name or value it cannot put in the environment (NUL, '=' in a name).
@@ -467,7 +461,7 @@ fn salt_policy(input: &Value) -> Outcome {
                     "get_salt panicked: SECRET_SALT must be set to a non-default value in production".into(),
                 )
             } else {
-                unspecified("get_salt panicked")
+                Outcome::Raised("panic", "get_salt panicked".into())
             }
         }
     }
@@ -482,14 +476,20 @@ fn salt_policy(input: &Value) -> Outcome {
 /// peer needs no direct dependency on serde for the trait bounds.)
 macro_rules! through_serde {
     ($t:ty, $bytes:expr) => {
-        // serde_json's messages quote input values, so only the error category is reported.
+        // serde_json's messages quote input values, so only the error category is reported. serde_json's
+        // error carries no kind of spec/types.md (a syntax error and a wrong type are both `Data` or
+        // `Syntax`, a duplicate member is a custom message), so it is reported as raised, never mapped.
         match serde_json::from_slice::<$t>($bytes) {
-            Err(e) => Err(unspecified(format!(
-                "serde_json read error ({:?})",
-                e.classify()
-            ))),
-            Ok(value) => serde_json::to_string(&value)
-                .map_err(|e| unspecified(format!("serde_json write error ({:?})", e.classify()))),
+            Err(e) => Err(Outcome::Raised(
+                "serde_json::Error",
+                format!("serde_json read error ({:?})", e.classify()),
+            )),
+            Ok(value) => serde_json::to_string(&value).map_err(|e| {
+                Outcome::Raised(
+                    "serde_json::Error",
+                    format!("serde_json write error ({:?})", e.classify()),
+                )
+            }),
         }
     };
 }
@@ -497,17 +497,17 @@ macro_rules! through_serde {
 fn serialize_roundtrip(input: &Value) -> Outcome {
     let ty = match input.get("type").and_then(Value::as_str) {
         Some(t) => t,
-        None => return unspecified("input.type is not a string"),
+        None => return fault("input.type is not a string"),
     };
     let bytes: Vec<u8> = if let Some(text) = input.get("text").and_then(Value::as_str) {
         text.as_bytes().to_vec()
     } else if let Some(hex) = input.get("hex").and_then(Value::as_str) {
         match decode_hex(hex) {
             Some(b) => b,
-            None => return unspecified("input.hex is not hex"),
+            None => return fault("input.hex is not hex"),
         }
     } else {
-        return unspecified("input has neither text nor hex");
+        return fault("input has neither text nor hex");
     };
     let written = match ty {
         "Memory" => through_serde!(elizaos::Memory, &bytes),
@@ -519,7 +519,7 @@ fn serialize_roundtrip(input: &Value) -> Outcome {
                 "elizaos 2.0.0 has no serde (JSON) implementation for {ty}: it is a prost-generated protobuf type"
             ))
         }
-        _ => return unspecified("unknown type"),
+        _ => return fault("unknown type"),
     };
     let written = match written {
         Ok(w) => w,
@@ -527,7 +527,7 @@ fn serialize_roundtrip(input: &Value) -> Outcome {
     };
     match jcs::canonicalize(&written) {
         Ok(c) => Outcome::Output(Value::String(c)),
-        Err(what) => unspecified(format!(
+        Err(what) => fault(format!(
             "serde_json wrote text the canonical writer cannot take: {what}"
         )),
     }
