@@ -20,6 +20,9 @@ standard input, byte for byte: a trailing newline is part of it. Prefer
 standard input for secrets: command lines are visible to other users. Put
 "--" before a VALUE that starts with "-".
 
+encrypt takes at most 33554401 bytes of plaintext, so that every envelope it
+prints, with its newline, fits in what decrypt reads (64 MiB).
+
 The result is printed followed by one newline. decrypt fails closed (exit 1,
 a one-line error that contains neither the value nor the salt); with
 --compat it prints the value unchanged when it does not open, as
@@ -60,6 +63,9 @@ func runEnvelope(args []string, e *env) int {
 	var out string
 	switch op {
 	case "encrypt":
+		if len(value) > maxPlaintext {
+			return failf(e, "envelope encrypt: the value is over the %d-byte limit (its envelope must fit in the %d bytes decrypt reads)", maxPlaintext, maxInput)
+		}
 		out, err = key.Seal(value)
 	case "decrypt":
 		if compat {
@@ -76,6 +82,15 @@ func runEnvelope(args []string, e *env) int {
 	fmt.Fprintln(e.stdout, out)
 	return exitOK
 }
+
+// v2Overhead is what a v2 envelope adds to twice the plaintext's length:
+// "v2:", a 12-byte IV in hex, two colons and a 16-byte tag in hex.
+const v2Overhead = len("v2:") + 2*12 + 2*len(":") + 2*16
+
+// maxPlaintext is the largest value encrypt seals: its envelope and the
+// newline printed after it fit in maxInput, so decrypt can read back every
+// envelope encrypt writes.
+const maxPlaintext = (maxInput - v2Overhead - len("\n")) / 2
 
 // valueArg returns the VALUE argument, or all of standard input for "-" or
 // no argument.

@@ -131,7 +131,7 @@ func dispatch(args []string, e *env) int {
 	case "peer":
 		return runPeer(args[1:], e)
 	}
-	fmt.Fprintf(e.stderr, "interop: unknown command %q\n\n%s", args[0], usage)
+	fmt.Fprintf(e.stderr, "interop: unknown command\n\n%s", usage)
 	return exitUsage
 }
 
@@ -205,7 +205,7 @@ func operation(cmd string, args []string, help string, ops []string, e *env) (op
 			return o, 0, true
 		}
 	}
-	return "", usagef(e, "%s: unknown operation %q (want %s)", cmd, args[0], strings.Join(ops, ", ")), false
+	return "", usagef(e, "%s: unknown operation (want %s)", cmd, strings.Join(ops, ", ")), false
 }
 
 // readAll reads all of standard input, exactly, up to maxInput bytes.

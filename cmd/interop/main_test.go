@@ -237,3 +237,47 @@ func TestDefaultSaltWarningIsOneStructuredLine(t *testing.T) {
 		t.Fatalf("warning line %q", lines[0])
 	}
 }
+
+// An unknown command or operation is never echoed: it may be a secret
+// pasted in the wrong place.
+func TestUnknownWordsAreNotEchoed(t *testing.T) {
+	env := map[string]string{"SECRET_SALT": "s"}
+	for _, args := range [][]string{
+		{"sk-live-SECRET123"},
+		{"envelope", "sk-live-SECRET123"},
+		{"uuid", "--sk-live-SECRET123"},
+		{"redact", "sk-live-SECRET123"},
+		{"secrets", "sk-live-SECRET123"},
+		{"manifest", "sk-live-SECRET123"},
+		{"vectors", "sk-live-SECRET123"},
+		{"parity", "sk-live-SECRET123"},
+	} {
+		r := runCLI(t, "", env, args...)
+		if r.code != 2 || strings.Contains(r.stdout+r.stderr, "SECRET123") {
+			t.Errorf("%v: %+v", args, r)
+		}
+	}
+}
+
+// Every envelope encrypt prints can be opened by decrypt: the largest
+// plaintext encrypt accepts round-trips through standard input, newline
+// included, and one byte more is refused by encrypt itself.
+func TestEnvelopeCapsPlaintextSoEveryEnvelopeOpens(t *testing.T) {
+	if maxPlaintext != 33554401 {
+		t.Fatalf("maxPlaintext %d: the help text states 33554401", maxPlaintext)
+	}
+	env := map[string]string{"SECRET_SALT": "cap-salt"}
+	plaintext := strings.Repeat("p", maxPlaintext)
+	sealed := runCLI(t, plaintext, env, "envelope", "encrypt")
+	if sealed.code != 0 || len(sealed.stdout) != maxInput {
+		t.Fatalf("encrypt at the limit: code %d, %d bytes", sealed.code, len(sealed.stdout))
+	}
+	opened := runCLI(t, strings.TrimSuffix(sealed.stdout, "\n"), env, "envelope", "decrypt")
+	if opened.code != 0 || opened.stdout != plaintext+"\n" {
+		t.Fatalf("decrypt of the largest envelope: code %d %q", opened.code, opened.stderr)
+	}
+	over := runCLI(t, plaintext+"p", env, "envelope", "encrypt")
+	if over.code != 1 || !strings.Contains(over.stderr, "over the 33554401-byte limit") || over.stdout != "" {
+		t.Fatalf("one byte more: %+v", over.code)
+	}
+}

@@ -27,7 +27,12 @@ json reads one JSON value and prints it with the value of every secret
 key (password, token, apiKey, authorization, … and the keys in
 ELIZA_LOG_REDACT_KEYS, matched case-insensitively) replaced by
 "[REDACTED]" at any depth (spec/redact-log.md). ELIZA_LOG_REDACT=false
-turns it off, as for the logs.
+turns it off, as for the logs. Where the logs would replace an object or
+array nested 64 levels deep, or a value of more than 65536 members and
+elements, by "[TRUNCATED]", json refuses the input (exit 1, naming the
+JSON pointer of the first value too deep) rather than print a document
+with parts silently missing; the input is measured while it is read, so
+a huge one is refused before it is decoded.
 `
 
 func runRedact(args []string, e *env) int {
@@ -54,6 +59,9 @@ func runRedact(args []string, e *env) int {
 	if !utf8.Valid(data) {
 		return failf(e, "redact json: input is not valid utf-8")
 	}
+	if err := measureJSON(data); err != nil {
+		return failf(e, "redact json: %v", err)
+	}
 	d := json.NewDecoder(bytes.NewReader(data))
 	d.UseNumber()
 	var v any
@@ -77,6 +85,84 @@ func runRedact(args []string, e *env) int {
 		return failf(e, "redact json: %v", err)
 	}
 	return exitOK
+}
+
+// maxJSONValues is how many members and elements the redactor visits in
+// one value before it truncates the whole (redact's node budget).
+const maxJSONValues = 1 << 16
+
+// measureJSON streams the tokens of data, counting members and elements
+// and tracking depth, so that an input the redactor would truncate is
+// refused before it is decoded (a 64 MiB array once took 2.5 GB). Syntax
+// errors are left to the decoder that follows.
+func measureJSON(data []byte) error {
+	d := json.NewDecoder(bytes.NewReader(data))
+	var stack []jsonFrame
+	values := 0
+	pointer := func() string {
+		var b strings.Builder
+		for _, f := range stack {
+			b.WriteByte('/')
+			if f.object {
+				b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(f.key))
+			} else {
+				fmt.Fprint(&b, f.index)
+			}
+		}
+		return b.String()
+	}
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return nil // the end, or a syntax error the decoder reports
+		}
+		if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].expect {
+			if k, ok := tok.(string); ok {
+				stack[n-1].key, stack[n-1].expect = k, false
+				continue
+			}
+		}
+		if delim, ok := tok.(json.Delim); ok && (delim == '}' || delim == ']') {
+			stack = stack[:len(stack)-1]
+			if n := len(stack); n > 0 {
+				stack[n-1].advance()
+			}
+			continue
+		}
+		// A value: a member's, an element's, or the whole input.
+		if len(stack) > 0 {
+			if values++; values > maxJSONValues {
+				return fmt.Errorf("the input is too large to redact (over %d values)", maxJSONValues)
+			}
+		}
+		if delim, ok := tok.(json.Delim); ok {
+			if len(stack) >= redact.MaxDepth {
+				return fmt.Errorf("an object or array at %q is nested %d levels deep or more, where the redactor stops looking (spec/redact-log.md)", pointer(), redact.MaxDepth)
+			}
+			stack = append(stack, jsonFrame{object: delim == '{', expect: delim == '{'})
+			continue
+		}
+		if n := len(stack); n > 0 {
+			stack[n-1].advance()
+		}
+	}
+}
+
+// jsonFrame is an open object or array of measureJSON.
+type jsonFrame struct {
+	object bool
+	key    string // the current member's name, in an object
+	index  int    // the current element's index, in an array
+	expect bool   // an object: the next token is a key
+}
+
+// advance moves past the current member or element.
+func (f *jsonFrame) advance() {
+	if f.object {
+		f.expect = true
+	} else {
+		f.index++
+	}
 }
 
 // readInput reads FILE, or all of standard input for "" or "-".

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -52,7 +53,7 @@ func TestRedactJSON(t *testing.T) {
 		t.Errorf("huge input must fail, not print a placeholder: %d %q", r.code, r.stderr)
 	}
 	deep := strings.Repeat("[", 20000) + strings.Repeat("]", 20000)
-	if r := runCLI(t, deep, nil, "redact", "json"); r.code != 1 || !strings.Contains(r.stderr, "nested too deeply") {
+	if r := runCLI(t, deep, nil, "redact", "json"); r.code != 1 || !strings.Contains(r.stderr, `at "/0/0/0/`) {
 		t.Errorf("deep input: %d %q", r.code, r.stderr)
 	}
 	if r := runCLI(t, "", nil, "redact", "yaml"); r.code != 2 {
@@ -78,5 +79,38 @@ func TestManifestValidate(t *testing.T) {
 	}
 	if r := runCLI(t, "", nil, "manifest", "validate"); r.code != 2 {
 		t.Fatalf("no file: %+v", r)
+	}
+}
+
+// A value the redactor would truncate (64 levels deep) is refused with its
+// pointer, never printed with "[TRUNCATED]" in its place and exit 0.
+func TestRedactJSONTooDeep(t *testing.T) {
+	in := strings.Repeat(`{"a~/":`, 64) + `{"password":"hunter2"}` + strings.Repeat("}", 64)
+	r := runCLI(t, in, nil, "redact", "json")
+	want := `at "` + strings.Repeat("/a~0~1", 64) + `"`
+	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, want) || strings.Contains(r.stderr, "hunter2") {
+		t.Fatalf("%+v", r)
+	}
+	ok := strings.Repeat(`{"a":`, 63) + `{"password":"hunter2"}` + strings.Repeat("}", 63)
+	if r := runCLI(t, ok, nil, "redact", "json"); r.code != 0 || strings.Contains(r.stdout, "hunter2") || strings.Contains(r.stdout, "TRUNCATED") {
+		t.Fatalf("63 levels: %+v", r)
+	}
+}
+
+// A huge array is refused while it is read: memory stays a small multiple
+// of the input instead of decoding every value first.
+func TestRedactJSONHugeIsMeasuredWhileRead(t *testing.T) {
+	big := "[" + strings.Repeat("1,", 4<<20) + "1]"
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	r := runCLI(t, big, nil, "redact", "json")
+	runtime.ReadMemStats(&after)
+	if r.code != 1 || !strings.Contains(r.stderr, "too large") {
+		t.Fatalf("%d %q", r.code, r.stderr)
+	}
+	// Reading stdin costs about 5x the input (growing buffer, copies); decoding every value cost 56x.
+	if used := after.TotalAlloc - before.TotalAlloc; used > 8*uint64(len(big)) {
+		t.Fatalf("refusing a %d-byte input allocated %d bytes", len(big), used)
 	}
 }

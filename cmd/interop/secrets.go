@@ -20,10 +20,12 @@ scanned whatever their name. Each finding is printed as
 
   FILE:LINE  RULE: LINE-WITH-EVERY-MATCH-MASKED
 
-never with the secret itself. Binary, oversized and unreadable files are
-skipped with a warning on stderr; the rest is still reported. Exit code 1
-when any error-level rule matched, 0 otherwise (warnings do not fail), and
-2 when a PATH does not exist or cannot be read.
+never with the secret itself. Binary and oversized files are skipped with a
+warning on stderr; the rest is still reported. Exit code 1 when any
+error-level rule matched, 0 otherwise (warnings do not fail), and 2 when
+something could not be checked: a PATH that does not exist, or a file or
+directory that cannot be read (permission denied, a FIFO or device, a file
+of /proc or /sys), named or found in a walk.
 `
 
 func runSecrets(args []string, e *env) int {
@@ -85,7 +87,7 @@ func runSecrets(args []string, e *env) int {
 	switch {
 	case rep.Missing > 0:
 		// A mistyped path must not pass a CI job.
-		fmt.Fprintf(e.stderr, "interop: secrets scan: %d named paths do not exist or cannot be read\n", rep.Missing)
+		fmt.Fprintf(e.stderr, "interop: secrets scan: %d paths do not exist or cannot be read: not everything was checked\n", rep.Missing)
 		return exitUsage
 	case errs > 0:
 		return exitFailure

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestSecretsScan(t *testing.T) {
@@ -45,6 +47,31 @@ func TestSecretsScan(t *testing.T) {
 	for _, args := range [][]string{{"secrets"}, {"secrets", "scan"}, {"secrets", "scan", "--format", "xml", dir}, {"secrets", "scan", "--glob", "[", dir}, {"secrets", "nope"}} {
 		if r := runCLI(t, "", nil, args...); r.code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, r.code)
+		}
+	}
+}
+
+// A named path that cannot be read is exit 2, never a pass, and nothing
+// blocks on it: a FIFO, a file of /proc that never ends (/proc/kmsg), and
+// one that reports size 0.
+func TestSecretsScanUnreadable(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "prompt.txt")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ok := filepath.Join(dir, "ok.txt")
+	write(t, ok, "nothing to see\n")
+	for _, path := range []string{fifo, "/proc/kmsg", "/proc/self/status", "/dev/zero", filepath.Join(dir, "nope.txt")} {
+		done := make(chan result, 1)
+		go func() { done <- runCLI(t, "", nil, "secrets", "scan", ok, path) }()
+		select {
+		case r := <-done:
+			if r.code != 2 || !strings.Contains(r.stderr, "cannot be read") {
+				t.Errorf("%s: %+v", path, r)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: the scan hangs", path)
 		}
 	}
 }

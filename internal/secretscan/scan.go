@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/interopkit/interop/internal/safefile"
 )
 
 // DefaultGlobs selects prompt templates, as upstream does.
@@ -45,8 +47,11 @@ type Notice struct {
 type Report struct {
 	Findings []FileFinding `json:"findings"`
 	Notices  []Notice      `json:"notices"`
-	Files    int           `json:"files"`   // files scanned
-	Missing  int           `json:"missing"` // named paths that do not exist or cannot be read
+	Files    int           `json:"files"` // files scanned
+	// Missing counts what could not be checked: named paths that do not
+	// exist, and files or directories that cannot be read (permission
+	// denied, not a regular file, a pseudo-file of /proc or /sys).
+	Missing int `json:"missing"`
 }
 
 // Errors counts error-level findings.
@@ -98,6 +103,7 @@ func Scan(ctx context.Context, paths []string, opts Options) (*Report, error) {
 			}
 			if err != nil {
 				rep.Notices = append(rep.Notices, Notice{File: path, Skipped: true, Msg: describe(err)})
+				rep.Missing++
 				return nil
 			}
 			if d.Type().IsRegular() && matchAny(globs, d.Name()) {
@@ -122,20 +128,12 @@ func Scan(ctx context.Context, paths []string, opts Options) (*Report, error) {
 
 func scanFile(path string, rep *Report) {
 	skip := func(msg string) { rep.Notices = append(rep.Notices, Notice{File: path, Skipped: true, Msg: msg}) }
-	st, err := os.Stat(path)
+	// Devices, FIFOs, sockets and files of /proc or /sys would block or
+	// never end: safefile refuses them without blocking.
+	f, err := safefile.Open(path)
 	if err != nil {
 		skip(describe(err))
-		return
-	}
-	// Devices, FIFOs and sockets named on the command line would block or
-	// never end.
-	if !st.Mode().IsRegular() {
-		skip("not a regular file")
-		return
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		skip(describe(err))
+		rep.Missing++
 		return
 	}
 	defer f.Close()
@@ -143,6 +141,7 @@ func scanFile(path string, rep *Report) {
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		skip(describe(err))
+		rep.Missing++
 		return
 	}
 	if len(data) > MaxFileSize {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -62,16 +63,29 @@ func Read(fsys fs.FS) ([]*File, []Problem, error) {
 }
 
 func readFile(fsys fs.FS, p string) (*File, []Problem, error) {
+	// Stat follows a symbolic link: a *.json that is (or points at) a
+	// device, a FIFO or a directory is refused before it is opened, so
+	// /dev/zero cannot exhaust memory and a FIFO cannot hang the reader.
 	info, err := fs.Stat(fsys, p)
 	if err != nil {
 		return nil, nil, fmt.Errorf("vector: %s: %w", p, err)
 	}
-	if info.Size() > MaxFileSize {
-		return nil, []Problem{{File: p, Msg: fmt.Sprintf("file is %d bytes, over the %d-byte limit", info.Size(), MaxFileSize)}}, nil
+	if !info.Mode().IsRegular() {
+		return nil, []Problem{{File: p, Msg: "not a regular file"}}, nil
 	}
-	data, err := fs.ReadFile(fsys, p)
+	// The size stat reports is not trusted (files of /proc report 0):
+	// the read itself is bounded.
+	r, err := fsys.Open(p)
 	if err != nil {
 		return nil, nil, fmt.Errorf("vector: %s: %w", p, err)
+	}
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	r.Close()
+	if err != nil {
+		return nil, nil, fmt.Errorf("vector: %s: %w", p, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, []Problem{{File: p, Msg: fmt.Sprintf("file is over the %d-byte limit", MaxFileSize)}}, nil
 	}
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {

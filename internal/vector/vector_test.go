@@ -1,9 +1,13 @@
 package vector
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 const goodFile = `{
@@ -121,4 +125,53 @@ func FuzzRead(f *testing.F) {
 			t.Fatal("a file must be either read or reported")
 		}
 	})
+}
+
+// A vector file that is a device, a FIFO or a directory is refused without
+// being opened: /dev/zero once exhausted memory (its size is 0) and a FIFO
+// hung the reader.
+func TestReadRefusesNonRegularFiles(t *testing.T) {
+	dir := t.TempDir()
+	suite := filepath.Join(dir, "envelope.detect")
+	if err := os.MkdirAll(suite, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/dev/zero", filepath.Join(suite, "zero.json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(suite, "fifo.json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(suite, "dir.json"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var problems []Problem
+	go func() {
+		defer close(done)
+		_, problems, _ = Read(os.DirFS(dir))
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Read hangs on a FIFO or reads /dev/zero forever")
+	}
+	if len(problems) != 3 {
+		t.Fatalf("problems %v", problems)
+	}
+	for _, p := range problems {
+		if p.Msg != "not a regular file" {
+			t.Errorf("%s", p)
+		}
+	}
+}
+
+// A file whose stat size lies (procfs reports 0) is still bounded by the
+// bytes actually read.
+func TestReadBoundsBytesRead(t *testing.T) {
+	big := fstest.MapFS{"envelope.detect/big.json": &fstest.MapFile{Data: make([]byte, MaxFileSize+1)}}
+	_, problems, err := Read(big)
+	if err != nil || len(problems) != 1 || !strings.Contains(problems[0].Msg, "over the") {
+		t.Fatalf("%v %v", problems, err)
+	}
 }
