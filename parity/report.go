@@ -228,17 +228,16 @@ func (rep *Report) WriteText(w io.Writer, maxFailures int) error {
 			colw[i] = max(colw[i], runeLen(m[[2]string{p, s}].text()))
 		}
 	}
-	fmt.Fprintf(bw, "%-*s", width, "suite")
-	for i, p := range peers {
-		fmt.Fprintf(bw, "  %s", pad(p, colw[i]))
-	}
-	fmt.Fprintln(bw)
-	for _, s := range suites {
-		fmt.Fprintf(bw, "%-*s", width, s)
+	row := func(first string, cells func(i int, p string) string) {
+		line := fmt.Sprintf("%-*s", width, first)
 		for i, p := range peers {
-			fmt.Fprintf(bw, "  %s", pad(m[[2]string{p, s}].text(), colw[i]))
+			line += "  " + pad(cells(i, p), colw[i])
 		}
-		fmt.Fprintln(bw)
+		fmt.Fprintln(bw, strings.TrimRight(line, " "))
+	}
+	row("suite", func(_ int, p string) string { return p })
+	for _, s := range suites {
+		row(s, func(_ int, p string) string { return m[[2]string{p, s}].text() })
 	}
 	fmt.Fprintln(bw, "\ncells: "+legend)
 
