@@ -68,6 +68,10 @@ Usage:
   interop parity [flags]                   the conformance gate over every peer
   interop parity merge REPORT.json...      combine the reports of shards
   interop peer                             serve the Go implementation to the gate
+  interop plugin manifest --ipc -- CMD...  a plugin child's manifest (spec/ipc.md)
+  interop plugin call --ipc [flags] (--action|--provider|--evaluator) NAME -- CMD...
+                                           run one call of a plugin child
+  interop plugin serve-example             serve the Go example plugin as an IPC child
 
 Envelope commands take the salt from SECRET_SALT (spec/salt.md), never from
 the command line. Run "interop COMMAND --help" for details.
@@ -130,6 +134,8 @@ func dispatch(args []string, e *env) int {
 		return runParity(args[1:], e)
 	case "peer":
 		return runPeer(args[1:], e)
+	case "plugin":
+		return runPlugin(args[1:], e)
 	}
 	fmt.Fprintf(e.stderr, "interop: unknown command\n\n%s", usage)
 	return exitUsage

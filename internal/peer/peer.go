@@ -1,8 +1,7 @@
-// Package peer supervises one peer process of the parity gate: it starts
-// it, waits for its hello, sends runs one at a time with a deadline each,
-// and kills and restarts it when it crashes, hangs or breaks the protocol
-// (spec/runner-protocol.md). Standard error is kept in a bounded buffer
-// for the report.
+// Package peer is the gate's client of one peer process
+// (spec/runner-protocol.md): it starts it under internal/proc, waits for
+// its hello, and sends runs one at a time with a deadline each. Any error
+// leaves the peer unusable; the gate kills it and starts another.
 package peer
 
 import (
@@ -10,13 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os/exec"
 	"slices"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/interopkit/interop/internal/peerproto"
+	"github.com/interopkit/interop/internal/proc"
 )
 
 // Spec says how to start a peer.
@@ -36,24 +34,22 @@ var (
 )
 
 // StderrLimit bounds the standard error kept per peer.
-const StderrLimit = 64 << 10
+const StderrLimit = proc.StderrLimit
+
+// byeGrace is how long a peer has to exit after bye.
+const byeGrace = 2 * time.Second
 
 // Peer is a running peer process.
 type Peer struct {
 	Spec  Spec
 	Hello *peerproto.Message
 
-	cmd     *exec.Cmd
-	stdin   io.WriteCloser
-	stdout  io.ReadCloser
-	out     *peerproto.Writer
-	msgs    chan readResult
-	stop    chan struct{} // closed when the peer is killed: ends the reader
-	once    sync.Once
-	exited  chan struct{}
-	waitErr error
-	stderr  *ring
-	nextID  int64
+	p      *proc.Process
+	out    *peerproto.Writer
+	msgs   chan readResult
+	stop   chan struct{} // closed when the peer is killed: ends the reader
+	once   sync.Once
+	nextID int64
 }
 
 type readResult struct {
@@ -63,41 +59,20 @@ type readResult struct {
 
 // Start starts the peer and waits up to startTimeout for its hello.
 func Start(ctx context.Context, spec Spec, startTimeout time.Duration) (*Peer, error) {
-	if len(spec.Command) == 0 {
-		return nil, fmt.Errorf("%w: %s: no command", ErrStart, spec.Name)
-	}
-	cmd := exec.Command(spec.Command[0], spec.Command[1:]...)
-	cmd.Dir, cmd.Env = spec.Dir, spec.Env
-	// A process group of its own, so that killing the peer kills whatever
-	// it started too.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	// A grandchild that keeps stderr open must not keep Wait waiting.
-	cmd.WaitDelay = time.Second
-	stdin, err := cmd.StdinPipe()
+	p, err := proc.Start(proc.Spec{Command: spec.Command, Dir: spec.Dir, Env: spec.Env})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrStart, spec.Name, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrStart, spec.Name, err)
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrStart, spec.Name, err)
-	}
-	p := &Peer{Spec: spec, cmd: cmd, stdin: stdin, stdout: stdout, out: peerproto.NewWriter(stdin),
-		msgs: make(chan readResult, 1), stop: make(chan struct{}), exited: make(chan struct{}), stderr: &ring{max: StderrLimit}}
-	cmd.Stderr = p.stderr
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrStart, spec.Name, err)
-	}
-	// One goroutine reads until the output ends, then reaps the process:
-	// exec requires every read of the pipe to finish before Wait.
+	pr := &Peer{Spec: spec, p: p, out: peerproto.NewWriter(p.Stdin()), msgs: make(chan readResult, 1), stop: make(chan struct{})}
+	// One goroutine reads until the output ends, then reaps the process.
 	go func() {
-		defer close(p.exited)
-		defer func() { p.waitErr = cmd.Wait() }()
-		r := peerproto.NewReader(stdout)
+		defer p.Reap()
+		r := peerproto.NewReader(p.Stdout())
 		for {
 			m, err := r.Read()
 			select {
-			case p.msgs <- readResult{m, err}:
-			case <-p.stop:
+			case pr.msgs <- readResult{m, err}:
+			case <-pr.stop:
 				return
 			}
 			if err != nil {
@@ -110,10 +85,10 @@ func Start(ctx context.Context, spec Spec, startTimeout time.Duration) (*Peer, e
 	defer timer.Stop()
 	var cause error
 	select {
-	case r := <-p.msgs:
+	case r := <-pr.msgs:
 		if r.err == nil && r.m.Type == peerproto.TypeHello {
-			p.Hello = r.m
-			return p, nil
+			pr.Hello = r.m
+			return pr, nil
 		}
 		cause = r.err
 		if cause == nil {
@@ -124,11 +99,11 @@ func Start(ctx context.Context, spec Spec, startTimeout time.Duration) (*Peer, e
 	case <-timer.C:
 		cause = fmt.Errorf("no hello within %v", startTimeout)
 	case <-ctx.Done():
-		p.Kill()
+		pr.Kill()
 		return nil, ctx.Err()
 	}
-	p.Kill()
-	return nil, &StartError{Name: spec.Name, Err: cause, Status: p.status(), Stderr: p.Stderr()}
+	pr.Kill()
+	return nil, &StartError{Name: spec.Name, Err: cause, Status: p.Status(), Stderr: p.Stderr()}
 }
 
 // StartError reports a peer that did not start, with what it left on
@@ -147,48 +122,36 @@ func (e *StartError) Error() string {
 // Unwrap makes errors.Is(err, ErrStart) hold.
 func (e *StartError) Unwrap() []error { return []error{ErrStart, e.Err} }
 
-func (p *Peer) status() string {
-	select {
-	case <-p.exited:
-		if p.waitErr == nil {
-			return "exit status 0"
-		}
-		return p.waitErr.Error()
-	default:
-		return "still running"
-	}
-}
-
 // Run sends one request and waits for its result until the deadline, which
 // covers writing the request too: a peer that stops reading cannot block
 // the runner. Any error leaves the peer unusable: the caller kills and
 // restarts it.
-func (p *Peer) Run(ctx context.Context, req *peerproto.Message, timeout time.Duration) (*peerproto.Message, error) {
-	p.nextID++
-	id := p.nextID
+func (pr *Peer) Run(ctx context.Context, req *peerproto.Message, timeout time.Duration) (*peerproto.Message, error) {
+	pr.nextID++
+	id := pr.nextID
 	req.Type, req.ID = peerproto.TypeRun, &id
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	written := make(chan error, 1)
-	go func() { written <- p.out.Write(req) }()
+	go func() { written <- pr.out.Write(req) }()
 	select {
 	case err := <-written:
 		if err != nil {
-			return nil, p.exitErr(fmt.Errorf("writing the request: %v", err))
+			return nil, pr.exitErr(fmt.Errorf("writing the request: %v", err))
 		}
 	case <-timer.C:
 		return nil, fmt.Errorf("%w (%v) while sending the request", ErrTimeout, timeout)
-	case <-p.exited:
-		return nil, p.exitErr(nil)
+	case <-pr.p.Done():
+		return nil, pr.exitErr(nil)
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
 	select {
-	case r := <-p.msgs:
+	case r := <-pr.msgs:
 		switch {
 		case r.err != nil:
 			if errors.Is(r.err, io.EOF) {
-				return nil, p.exitErr(nil)
+				return nil, pr.exitErr(nil)
 			}
 			return nil, r.err
 		case r.m.Type != peerproto.TypeResult:
@@ -199,83 +162,47 @@ func (p *Peer) Run(ctx context.Context, req *peerproto.Message, timeout time.Dur
 		return r.m, nil
 	case <-timer.C:
 		return nil, fmt.Errorf("%w (%v)", ErrTimeout, timeout)
-	case <-p.exited:
-		return nil, p.exitErr(nil)
+	case <-pr.p.Done():
+		return nil, pr.exitErr(nil)
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
 }
 
 // exitErr describes the peer's exit, waiting briefly for it to be reaped.
-func (p *Peer) exitErr(cause error) error {
+func (pr *Peer) exitErr(cause error) error {
 	select {
-	case <-p.exited:
-	case <-time.After(2 * time.Second):
+	case <-pr.p.Done():
+	case <-time.After(byeGrace):
 		if cause != nil {
 			return fmt.Errorf("%w: %v", ErrExited, cause)
 		}
 		return fmt.Errorf("%w: its output ended", ErrExited)
 	}
-	status := "exit status 0"
-	if p.waitErr != nil {
-		status = p.waitErr.Error()
-	}
-	return fmt.Errorf("%w (%s)", ErrExited, status)
+	return fmt.Errorf("%w (%s)", ErrExited, pr.p.Status())
 }
 
-// Close says bye and waits up to 2 s for the peer to exit, then kills it.
-func (p *Peer) Close() {
-	_ = p.out.Write(&peerproto.Message{Type: peerproto.TypeBye})
-	_ = p.stdin.Close()
+// Close says bye and waits up to 2 s for the peer to exit, then kills its
+// process group (helpers it started included).
+func (pr *Peer) Close() {
+	_ = pr.out.Write(&peerproto.Message{Type: peerproto.TypeBye})
+	_ = pr.p.Stdin().Close()
 	select {
-	case <-p.exited:
-	case <-time.After(2 * time.Second):
+	case <-pr.p.Done():
+	case <-time.After(byeGrace):
 	}
-	p.Kill()
+	pr.Kill()
 }
 
 // Kill kills the peer's process group and waits for the peer to be reaped.
-func (p *Peer) Kill() {
-	p.once.Do(func() { close(p.stop) }) // unblock the reader first
-	// The whole group, always: helpers the peer started stay in its group
-	// after the leader has exited and been reaped. While any of them lives
-	// the group id cannot be reused; once none does, the kill finds no
-	// process (ESRCH). Children that left the group with setsid are the
-	// peer's own responsibility (spec/runner-protocol.md).
-	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
-	_ = p.stdin.Close()
-	// A descendant that left the process group may still hold stdout:
-	// closing our end ends the reader regardless.
-	_ = p.stdout.Close()
-	<-p.exited
+func (pr *Peer) Kill() {
+	pr.once.Do(func() { close(pr.stop) }) // unblock the reader first
+	pr.p.Kill()
 }
 
 // Stderr returns what the peer has written to standard error, at most the
 // last StderrLimit bytes.
-func (p *Peer) Stderr() string { return p.stderr.String() }
+func (pr *Peer) Stderr() string { return pr.p.Stderr() }
 
 // Offers reports whether the hello declared the op.
-func (p *Peer) Offers(op string) bool { return slices.Contains(p.Hello.Ops, op) }
-
-// ring keeps the last max bytes written to it.
-type ring struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
-}
-
-func (r *ring) Write(b []byte) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.buf = append(r.buf, b...)
-	if over := len(r.buf) - r.max; over > 0 {
-		r.buf = append(r.buf[:0], r.buf[over:]...)
-	}
-	return len(b), nil
-}
-
-func (r *ring) String() string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return string(r.buf)
-}
+func (pr *Peer) Offers(op string) bool { return slices.Contains(pr.Hello.Ops, op) }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/interopkit/interop/internal/ndjson"
 	"github.com/interopkit/interop/internal/vector"
 )
 
@@ -79,17 +80,24 @@ var ErrProtocol = errors.New("peer protocol violation")
 
 // Reader reads messages from a stream.
 type Reader struct {
-	r *bufio.Reader
+	r *ndjson.Reader
 }
 
 // NewReader returns a Reader of r.
-func NewReader(r io.Reader) *Reader { return &Reader{r: bufio.NewReaderSize(r, 64<<10)} }
+func NewReader(r io.Reader) *Reader { return &Reader{r: ndjson.NewReader(r, MaxLine)} }
 
 // Read returns the next message. io.EOF means the stream ended cleanly
 // between messages.
 func (r *Reader) Read() (*Message, error) {
-	line, err := r.line()
-	if err != nil {
+	line, err := r.r.ReadLine()
+	switch {
+	case errors.Is(err, io.EOF):
+		return nil, io.EOF
+	case errors.Is(err, ndjson.ErrLineTooLong):
+		return nil, fmt.Errorf("%w: line longer than %d bytes", ErrProtocol, MaxLine)
+	case errors.Is(err, ndjson.ErrPartialLine):
+		return nil, fmt.Errorf("%w: stream ended inside a line", ErrProtocol)
+	case err != nil:
 		return nil, err
 	}
 	var m Message
@@ -106,41 +114,12 @@ func (r *Reader) Read() (*Message, error) {
 	return &m, nil
 }
 
-// prefixLen is how much of a stray line an error shows: enough to
-// recognise a debug print, too little to carry a whole value.
+// prefixLen is how much of a stray line an error shows.
 const prefixLen = 24
 
 // Prefix quotes the first bytes of a line that is not a protocol message,
 // for error messages.
-func Prefix(line []byte) string {
-	if len(line) > prefixLen {
-		return fmt.Sprintf("%q…", line[:prefixLen])
-	}
-	return fmt.Sprintf("%q", line)
-}
-
-func (r *Reader) line() ([]byte, error) {
-	var buf []byte
-	for {
-		chunk, err := r.r.ReadSlice('\n')
-		if len(buf)+len(chunk) > MaxLine {
-			return nil, fmt.Errorf("%w: line longer than %d bytes", ErrProtocol, MaxLine)
-		}
-		buf = append(buf, chunk...)
-		switch {
-		case err == nil:
-			return bytes.TrimRight(buf, "\r\n"), nil
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case errors.Is(err, io.EOF) && len(buf) == 0:
-			return nil, io.EOF
-		case errors.Is(err, io.EOF):
-			return nil, fmt.Errorf("%w: stream ended inside a line", ErrProtocol)
-		default:
-			return nil, err
-		}
-	}
-}
+func Prefix(line []byte) string { return ndjson.Prefix(line, prefixLen) }
 
 func (m *Message) validate() error {
 	switch m.Type {

@@ -1,0 +1,427 @@
+package ipc_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/interopkit/interop/bridge/ipc"
+	"github.com/interopkit/interop/internal/exampleplugin"
+	"github.com/interopkit/interop/internal/plugintest"
+	"github.com/interopkit/interop/plugin"
+)
+
+// The test binary doubles as the plugin child: with IPC_CHILD set it
+// becomes a child with the named behaviour (go-plugin's helper-process
+// pattern), so the host is tested against real processes.
+func TestMain(m *testing.M) {
+	if mode := os.Getenv("IPC_CHILD"); mode != "" {
+		os.Exit(child(mode))
+	}
+	os.Exit(m.Run())
+}
+
+// child runs a plugin child:
+//
+//	example       the Go example plugin, served
+//	python-wire   upstream bridge_server.py's wire habits: no interop member, ", " separators, in order
+//	idempty       answers every request with an error with an empty id, as bridge_server.py does for a line it cannot read
+//	crash         exits 3 on its first request
+//	exit-early    writes to stderr and exits 1 before ready
+//	never-ready   never writes a line
+//	hang          never answers
+//	flood         writes 3 MB without a newline
+//	oversized     writes one 1.5 MB line
+//	garbage       writes a line that is not JSON before each reply
+//	wrong-id      answers with an id nobody asked for
+//	wrong-type    answers action.invoke with validate.result
+//	stderr-flood  writes 1 MiB to stderr, then serves
+//	ignore-term   ignores SIGTERM, then serves
+//	grandchild    starts a grandchild that holds stdout, then serves
+func child(mode string) int {
+	ctx := context.Background()
+	out := bufio.NewWriter(os.Stdout)
+	send := func(v any) {
+		b, _ := json.Marshal(v)
+		out.Write(append(b, '\n'))
+		out.Flush()
+	}
+	manifest := exampleplugin.Manifest("go")
+	switch mode {
+	case "example":
+		return serve(ctx)
+	case "exit-early":
+		fmt.Fprintln(os.Stderr, "cannot import elizaos")
+		return 1
+	case "never-ready":
+		time.Sleep(time.Hour)
+		return 0
+	case "stderr-flood":
+		os.Stderr.Write(bytes.Repeat([]byte("noise noise noise\n"), 1<<16))
+		return serve(ctx)
+	case "ignore-term":
+		signal.Ignore(syscall.SIGTERM)
+		return serve(ctx)
+	case "grandchild":
+		g := exec.Command("sleep", "300")
+		g.Stdout = os.Stdout
+		if err := g.Start(); err == nil {
+			os.WriteFile(os.Getenv("IPC_PIDFILE"), []byte(strconv.Itoa(g.Process.Pid)), 0o644)
+		}
+		return serve(ctx)
+	case "python-wire":
+		py := *manifest
+		lang := "python"
+		py.Language = &lang
+		b, _ := json.Marshal(py)
+		os.Stdout.WriteString(`{"type": "ready", "manifest": ` + string(b) + "}\n")
+	default:
+		send(map[string]any{"type": "ready", "manifest": manifest})
+	}
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(nil, 64<<20)
+	for in.Scan() {
+		var req struct {
+			Type, ID string
+		}
+		json.Unmarshal(in.Bytes(), &req)
+		switch mode {
+		case "python-wire":
+			fmt.Fprintf(os.Stdout, `{"type": "action.result", "id": %q, "result": {"success": true, "text": "py", "error": null}}`+"\n", req.ID)
+		case "idempty":
+			send(map[string]any{"type": "error", "id": "", "error": "JSON parse error: Expecting value"})
+		case "crash":
+			return 3
+		case "hang":
+		case "flood":
+			os.Stdout.Write(bytes.Repeat([]byte("x"), 3_000_000))
+			time.Sleep(time.Hour)
+		case "oversized":
+			os.Stdout.Write(append(bytes.Repeat([]byte("y"), 1_500_000), '\n'))
+			time.Sleep(time.Hour)
+		case "garbage":
+			os.Stdout.WriteString("debug: sk-live-0123456789abcdefghij is the key\n")
+			send(map[string]any{"type": "action.result", "id": req.ID, "result": map[string]any{"success": true}})
+		case "wrong-id":
+			send(map[string]any{"type": "action.result", "id": "req_999", "result": map[string]any{"success": true}})
+		case "wrong-type":
+			send(map[string]any{"type": "validate.result", "id": req.ID, "valid": true})
+		}
+	}
+	return 0
+}
+
+func serve(ctx context.Context) int {
+	if err := ipc.Serve(ctx, exampleplugin.New(), os.Stdin, os.Stdout, nil); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// logs collects the host's events.
+type logs struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logs) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(b)
+}
+
+func (l *logs) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+func config(t *testing.T, mode string, l *logs) ipc.Config {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := ipc.Config{Command: []string{exe}, Env: []string{"IPC_CHILD=" + mode}, StartTimeout: 10 * time.Second, RequestTimeout: 10 * time.Second, Grace: time.Second}
+	if l != nil {
+		cfg.Logger = slog.New(slog.NewJSONHandler(l, nil))
+	}
+	return cfg
+}
+
+func start(t *testing.T, cfg ipc.Config) *ipc.Host {
+	t.Helper()
+	h, err := ipc.Start(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// The Go example plugin, served as a child, passes the contract suite.
+func TestContractGoChild(t *testing.T) {
+	defer checkLeaks(t)()
+	plugintest.Run(t, "go", func(t *testing.T) plugin.Plugin { return start(t, config(t, "example", nil)) })
+}
+
+func TestStartFailures(t *testing.T) {
+	defer checkLeaks(t)()
+	cfg := config(t, "exit-early", nil)
+	t0 := time.Now()
+	_, err := ipc.Start(context.Background(), cfg)
+	var ee *ipc.ExitError
+	if !errors.Is(err, ipc.ErrStart) || !errors.As(err, &ee) || ee.Status != "exit status 1" {
+		t.Fatalf("exit before ready: %v", err)
+	}
+	if time.Since(t0) > 5*time.Second {
+		t.Fatalf("an exit before ready waited for the start deadline")
+	}
+	cfg = config(t, "never-ready", nil)
+	cfg.StartTimeout = 300 * time.Millisecond
+	if _, err := ipc.Start(context.Background(), cfg); !errors.Is(err, ipc.ErrStart) || !strings.Contains(err.Error(), "no ready line") {
+		t.Fatalf("never ready: %v", err)
+	}
+	if _, err := ipc.Start(context.Background(), ipc.Config{Command: []string{"/nonexistent/child"}}); !errors.Is(err, ipc.ErrStart) {
+		t.Fatalf("no such program: %v", err)
+	}
+	if _, err := ipc.Start(context.Background(), ipc.Config{Command: []string{"true"}, MaxMessageBytes: 10, MaxBufferBytes: 5}); !errors.Is(err, ipc.ErrConfig) {
+		t.Fatalf("buffer below message: %v", err)
+	}
+}
+
+// Upstream's Python server: no interop member, separators, in order, a
+// 64 KiB line limit and "error": null in results.
+func TestPythonWire(t *testing.T) {
+	defer checkLeaks(t)()
+	h := start(t, config(t, "python-wire", nil))
+	defer h.Close(context.Background())
+	if h.Interop().Ordered != true {
+		t.Fatalf("a python child without interop is in order: %+v", h.Interop())
+	}
+	r, err := h.InvokeAction(context.Background(), "ECHO", plugintest.Msg("x"), nil)
+	if err != nil || r == nil || !r.Success || *r.Text != "py" || r.Error != nil {
+		t.Fatalf("%+v %v", r, err)
+	}
+	big := strings.Repeat("z", 70_000)
+	if _, err := h.InvokeAction(context.Background(), "ECHO", plugintest.Msg(big), nil); !errors.Is(err, plugin.ErrTooLarge) {
+		t.Fatalf("a request over asyncio's 64 KiB: %v, want ErrTooLarge before sending", err)
+	}
+	if _, err := h.ValidateEvaluator(context.Background(), "EXAMPLE_EVALUATOR", plugintest.Msg("evaluate")); !errors.Is(err, plugin.ErrUnsupported) {
+		t.Fatalf("evaluator validation without the feature: %v", err)
+	}
+}
+
+// An error with an empty id fails the oldest call of an in-order child at
+// once; for a child that answers out of order it is only logged.
+func TestEmptyIDError(t *testing.T) {
+	defer checkLeaks(t)()
+	var l logs
+	cfg := config(t, "idempty", &l)
+	cfg.RequestTimeout = 300 * time.Millisecond
+	h := start(t, cfg)
+	defer h.Close(context.Background())
+	_, err := h.InvokeAction(context.Background(), "ECHO", plugintest.Msg("x"), nil)
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(l.String(), "interop.ipc.child_error") {
+		t.Fatalf("out-of-order child: %v\n%s", err, l.String())
+	}
+}
+
+func TestFaults(t *testing.T) {
+	for _, tt := range []struct {
+		mode  string
+		check func(t *testing.T, err error, h *ipc.Host, l string)
+	}{
+		{"crash", func(t *testing.T, err error, h *ipc.Host, l string) {
+			var ee *ipc.ExitError
+			if !errors.As(err, &ee) || ee.Status != "exit status 3" || !errors.Is(err, plugin.ErrClosed) {
+				t.Fatalf("%v", err)
+			}
+		}},
+		{"hang", func(t *testing.T, err error, h *ipc.Host, l string) {
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("%v", err)
+			}
+		}},
+		{"flood", func(t *testing.T, err error, h *ipc.Host, l string) {
+			if !errors.Is(err, plugin.ErrTooLarge) || !strings.Contains(l, "interop.ipc.message_exceeded") {
+				t.Fatalf("%v\n%s", err, l)
+			}
+		}},
+		{"oversized", func(t *testing.T, err error, h *ipc.Host, l string) {
+			if !errors.Is(err, plugin.ErrTooLarge) || !strings.Contains(l, "interop.ipc.message_exceeded") {
+				t.Fatalf("%v\n%s", err, l)
+			}
+		}},
+		{"garbage", func(t *testing.T, err error, h *ipc.Host, l string) {
+			if err != nil || !strings.Contains(l, "interop.ipc.parse_failed") || strings.Contains(l, "0123456789abcdefghij") {
+				t.Fatalf("%v\n%s", err, l)
+			}
+		}},
+		{"wrong-id", func(t *testing.T, err error, h *ipc.Host, l string) {
+			if !errors.Is(err, context.DeadlineExceeded) || h.Unexpected.Load() != 1 || !strings.Contains(l, "interop.ipc.unexpected_reply") {
+				t.Fatalf("%v %d\n%s", err, h.Unexpected.Load(), l)
+			}
+		}},
+		{"wrong-type", func(t *testing.T, err error, h *ipc.Host, l string) {
+			if !errors.Is(err, ipc.ErrProtocol) {
+				t.Fatalf("%v", err)
+			}
+		}},
+		{"stderr-flood", func(t *testing.T, err error, h *ipc.Host, l string) {
+			if err != nil || !strings.Contains(l, "interop.ipc.stderr") {
+				t.Fatalf("%v", err)
+			}
+		}},
+		{"ignore-term", func(t *testing.T, err error, h *ipc.Host, l string) {
+			if err != nil {
+				t.Fatalf("%v", err)
+			}
+		}},
+		{"grandchild", func(t *testing.T, err error, h *ipc.Host, l string) {
+			if err != nil {
+				t.Fatalf("%v", err)
+			}
+		}},
+	} {
+		t.Run(tt.mode, func(t *testing.T) {
+			defer checkLeaks(t)()
+			var l logs
+			cfg := config(t, tt.mode, &l)
+			cfg.RequestTimeout = 500 * time.Millisecond
+			pidfile := filepath.Join(t.TempDir(), "grandchild.pid")
+			cfg.Env = append(cfg.Env, "IPC_PIDFILE="+pidfile)
+			h, err := ipc.Start(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = h.InvokeAction(context.Background(), "ECHO", plugintest.Msg("x"), nil)
+			tt.check(t, err, h, l.String())
+			if err := h.Close(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			// A grandchild in the child's process group dies with it.
+			if b, err := os.ReadFile(pidfile); err == nil {
+				pid, _ := strconv.Atoi(string(b))
+				deadline := time.Now().Add(3 * time.Second)
+				for {
+					if _, live := parent(pid); !live {
+						break
+					}
+					if time.Now().After(deadline) {
+						syscall.Kill(pid, syscall.SIGKILL)
+						t.Fatalf("grandchild %d survived Close", pid)
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+			}
+		})
+	}
+}
+
+// 10,000 concurrent calls through one child with room for 1,000: exactly
+// the calls over the limit are refused, every other completes correctly.
+func TestLoad(t *testing.T) {
+	defer checkLeaks(t)()
+	cfg := config(t, "example", nil)
+	cfg.MaxPendingRequests = 1000
+	cfg.RequestTimeout = time.Minute
+	h := start(t, cfg)
+	defer h.Close(context.Background())
+	const n = 10000
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	refused, ok := 0, 0
+	// SLEEP holds each call long enough that many are in flight at once.
+	gate := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-gate
+			text := strconv.Itoa(i)
+			r, err := h.InvokeAction(context.Background(), "ECHO", plugintest.Msg(text), nil)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case errors.Is(err, plugin.ErrOverloaded):
+				refused++
+			case err == nil && r.Text != nil && *r.Text == text:
+				ok++
+			default:
+				t.Errorf("call %d: %+v %v", i, r, err)
+			}
+		}()
+	}
+	close(gate)
+	wg.Wait()
+	if ok+refused != n || ok < 1000 {
+		t.Fatalf("%d ok, %d refused of %d", ok, refused, n)
+	}
+}
+
+// checkLeaks fails the test if goroutines or child processes outlive it.
+func checkLeaks(t *testing.T) func() {
+	t.Helper()
+	before := runtime.NumGoroutine()
+	return func() {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			g, kids := runtime.NumGoroutine(), descendants()
+			if g <= before && len(kids) == 0 {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("leaked: %d goroutines (had %d), processes %v", g, before, kids)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+}
+
+// descendants lists our live (not zombie) child processes.
+func descendants() []int {
+	self := os.Getpid()
+	var out []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == self {
+			continue
+		}
+		if ppid, live := parent(pid); live && ppid == self {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// parent returns a process's parent and whether it is alive (not a zombie).
+func parent(pid int) (int, bool) {
+	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0, false
+	}
+	rest := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+2:]))
+	if len(rest) < 2 || rest[0] == "Z" {
+		return 0, false
+	}
+	ppid, _ := strconv.Atoi(rest[1])
+	return ppid, true
+}

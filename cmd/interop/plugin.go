@@ -1,0 +1,271 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/interopkit/interop/bridge/ipc"
+	"github.com/interopkit/interop/internal/exampleplugin"
+	"github.com/interopkit/interop/internal/safefile"
+	"github.com/interopkit/interop/plugin"
+	"github.com/interopkit/interop/types"
+)
+
+const pluginHelp = `
+Usage: interop plugin manifest --ipc [flags] -- CMD [ARGS...]
+       interop plugin call --ipc [flags] (--action NAME | --provider NAME | --evaluator NAME) -- CMD [ARGS...]
+       interop plugin serve-example
+
+manifest starts CMD as an IPC plugin child (spec/ipc.md) and prints its
+manifest. call starts it, passes it --config values (plugin.init), runs one
+action, provider or evaluator on a message and prints the result as JSON.
+serve-example runs the Go example plugin (spec/example-plugin.md) as an IPC
+child on standard input and output.
+
+The child's environment is deny-by-default: PATH, HOME, LANG, LC_ALL, TMPDIR
+and TZ, plus what --env names (NAME takes this process's value, NAME=VALUE
+sets one). Its stderr is logged, redacted, on this command's stderr.
+
+Flags of call and manifest:
+  --timeout D        deadline of the start and of the call (default 30s)
+  --env NAME[=VALUE] pass a variable to the child (repeatable)
+  --config NAME=VALUE  plugin configuration for plugin.init (repeatable)
+  --text TEXT        the message text (builds a Memory)
+  --memory FILE      the Memory as JSON (instead of --text)
+  --state FILE       the State as JSON
+  --options FILE     the action's options as a JSON object
+  --validate         validate the action or evaluator instead of running it
+
+Exit codes: 0 success; 1 the plugin failed (it raised, or its result says
+success false) or refused (validation false); 2 a usage or bridge failure.
+`
+
+func runPlugin(args []string, e *env) int {
+	op, code, ok := operation("plugin", args, pluginHelp, []string{"manifest", "call", "serve-example"}, e)
+	if !ok {
+		return code
+	}
+	if op == "serve-example" {
+		if len(args) > 1 {
+			return usagef(e, "plugin serve-example: takes no arguments")
+		}
+		return serveExample(e)
+	}
+	cmd := newFlags("plugin "+op, pluginHelp)
+	useIPC := cmd.Bool("ipc", false, "run the plugin as an IPC child: -- CMD [ARGS...]")
+	timeout := cmd.Duration("timeout", 30*time.Second, "deadline of the start and of the call")
+	var envs, configs multi
+	cmd.Var(&envs, "env", "pass `NAME[=VALUE]` to the child (repeatable)")
+	cmd.Var(&configs, "config", "plugin configuration `NAME=VALUE` (repeatable)")
+	action := cmd.String("action", "", "run the action `NAME`")
+	provider := cmd.String("provider", "", "run the provider `NAME`")
+	evaluator := cmd.String("evaluator", "", "run the evaluator `NAME`")
+	text := cmd.String("text", "", "the message `TEXT`")
+	memFile := cmd.String("memory", "", "the Memory as JSON in `FILE`")
+	stateFile := cmd.String("state", "", "the State as JSON in `FILE`")
+	optFile := cmd.String("options", "", "the options as a JSON object in `FILE`")
+	validate := cmd.Bool("validate", false, "validate instead of running")
+	if code, done := cmd.parse(args[1:], e); done {
+		return code
+	}
+	if !*useIPC {
+		return usagef(e, "plugin %s: say which bridge: --ipc -- CMD [ARGS...]", op)
+	}
+	if cmd.NArg() == 0 {
+		return usagef(e, "plugin %s: give the child's command after --", op)
+	}
+	if *timeout <= 0 {
+		return usagef(e, "plugin %s: --timeout must be a positive duration", op)
+	}
+	config := map[string]string{}
+	for i, c := range configs {
+		k, v, ok := strings.Cut(c, "=")
+		if !ok || k == "" {
+			return usagef(e, "plugin %s: --config (number %d): want NAME=VALUE", op, i+1)
+		}
+		config[k] = v
+	}
+	for i, v := range envs {
+		if name, _, _ := strings.Cut(v, "="); name == "" {
+			return usagef(e, "plugin %s: --env (number %d): want NAME or NAME=VALUE", op, i+1)
+		}
+	}
+	var msg plugin.Message
+	var options map[string]any
+	if op == "call" {
+		n := 0
+		for _, s := range []string{*action, *provider, *evaluator} {
+			if s != "" {
+				n++
+			}
+		}
+		if n != 1 {
+			return usagef(e, "plugin call: give exactly one of --action, --provider and --evaluator")
+		}
+		if *validate && *provider != "" {
+			return usagef(e, "plugin call: --validate applies to an action or an evaluator")
+		}
+		var err error
+		if msg, options, err = readMessage(*text, *memFile, *stateFile, *optFile); err != nil {
+			return usagef(e, "plugin call: %v", err)
+		}
+	}
+	ctx, stop := signalContext()
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{ReplaceAttr: dropTime}))
+	h, err := ipc.Start(ctx, ipc.Config{Command: cmd.Args(), Env: envs, StartTimeout: *timeout, RequestTimeout: *timeout, Logger: logger})
+	if err != nil {
+		return failInfra(e, "plugin %s: %v", op, err)
+	}
+	defer h.Close(context.Background())
+	if op == "manifest" {
+		return printJSON(e, h.Manifest())
+	}
+	if len(config) > 0 {
+		if err := h.Init(ctx, config); err != nil {
+			return pluginFailure(e, err)
+		}
+	}
+	var out any
+	failed := false
+	switch {
+	case *action != "" && *validate:
+		ok, err := h.ValidateAction(ctx, *action, msg)
+		if err != nil {
+			return pluginFailure(e, err)
+		}
+		out, failed = map[string]bool{"valid": ok}, !ok
+	case *action != "":
+		r, err := h.InvokeAction(ctx, *action, msg, options)
+		if err != nil {
+			return pluginFailure(e, err)
+		}
+		out, failed = r, r == nil || !r.Success
+	case *provider != "":
+		r, err := h.GetProvider(ctx, *provider, msg)
+		if err != nil {
+			return pluginFailure(e, err)
+		}
+		out = r
+	case *evaluator != "" && *validate:
+		ok, err := h.ValidateEvaluator(ctx, *evaluator, msg)
+		if err != nil {
+			return pluginFailure(e, err)
+		}
+		out, failed = map[string]bool{"valid": ok}, !ok
+	default:
+		r, err := h.InvokeEvaluator(ctx, *evaluator, msg)
+		if err != nil {
+			return pluginFailure(e, err)
+		}
+		out, failed = r, r != nil && !r.Success
+	}
+	if code := printJSON(e, out); code != exitOK {
+		return code
+	}
+	if failed {
+		return exitFailure
+	}
+	return exitOK
+}
+
+// pluginFailure maps a call's error to an exit code: the plugin's own
+// failure is 1, the bridge's is 2.
+func pluginFailure(e *env, err error) int {
+	var pe *plugin.Error
+	if errors.As(err, &pe) {
+		return failf(e, "%v", err)
+	}
+	return failInfra(e, "%v", err)
+}
+
+func printJSON(e *env, v any) int {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return failInfra(e, "plugin: writing the result: %v", err)
+	}
+	if _, err := fmt.Fprintf(e.stdout, "%s\n", b); err != nil {
+		return failInfra(e, "plugin: %v", err)
+	}
+	return exitOK
+}
+
+// maxJSONFile bounds --memory, --state and --options.
+const maxJSONFile = 16 << 20
+
+// readMessage builds the message and options of a call.
+func readMessage(text, memFile, stateFile, optFile string) (plugin.Message, map[string]any, error) {
+	var msg plugin.Message
+	var options map[string]any
+	load := func(flag, name string, v any) error {
+		b, err := safefile.ReadFile(name, maxJSONFile)
+		if err != nil {
+			return fmt.Errorf("--%s: %v", flag, describePathErr(err))
+		}
+		if err := json.Unmarshal(b, v); err != nil {
+			return fmt.Errorf("--%s: %s is not a valid %s: %v", flag, name, flag, jsonErr(err))
+		}
+		return nil
+	}
+	switch {
+	case memFile != "" && text != "":
+		return msg, nil, errors.New("give --text or --memory, not both")
+	case memFile != "":
+		msg.Memory = new(types.Memory)
+		if err := load("memory", memFile, msg.Memory); err != nil {
+			return msg, nil, err
+		}
+	default:
+		msg.Memory = &types.Memory{EntityID: "00000000-0000-0000-0000-000000000000", RoomID: "00000000-0000-0000-0000-000000000000",
+			Content: types.Content{Text: &text}}
+	}
+	if stateFile != "" {
+		msg.State = new(types.State)
+		if err := load("state", stateFile, msg.State); err != nil {
+			return msg, nil, err
+		}
+	}
+	if optFile != "" {
+		if err := load("options", optFile, &options); err != nil {
+			return msg, nil, err
+		}
+	}
+	return msg, options, nil
+}
+
+// serveExample serves the Go example plugin. In a real process, standard
+// output is kept for protocol lines only: file descriptor 1 is pointed at
+// standard error, so that anything else printing to stdout cannot corrupt
+// the stream.
+func serveExample(e *env) int {
+	out := e.stdout
+	if e.stdout == io.Writer(os.Stdout) {
+		fd, err := syscall.Dup(1)
+		if err != nil {
+			return failInfra(e, "plugin serve-example: %v", err)
+		}
+		if err := syscall.Dup2(2, 1); err != nil {
+			return failInfra(e, "plugin serve-example: %v", err)
+		}
+		proto := os.NewFile(uintptr(fd), "protocol")
+		defer proto.Close()
+		os.Stdout = os.Stderr
+		out = proto
+	}
+	ctx, stop := signalContext()
+	defer stop()
+	if err := ipc.Serve(ctx, exampleplugin.New(), e.stdin, out, nil); err != nil && !errors.Is(err, context.Canceled) {
+		return failf(e, "plugin serve-example: %v", err)
+	}
+	return exitOK
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/interopkit/interop/ids"
+)
+
+// interop plugin call runs the Go example plugin through the IPC bridge,
+// each exit code as documented.
+func TestPluginCallGoExample(t *testing.T) {
+	bin := interopBinary(t)
+	child := []string{"--", bin, "plugin", "serve-example"}
+	call := func(args ...string) (int, string, string) {
+		cmd := exec.Command(bin, append(append([]string{"plugin", "call", "--ipc"}, args...), child...)...)
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		var ee *exec.ExitError
+		switch {
+		case err == nil:
+			return 0, out.String(), errb.String()
+		case errors.As(err, &ee):
+			return ee.ExitCode(), out.String(), errb.String()
+		}
+		t.Fatal(err)
+		return 0, "", ""
+	}
+	code, out, _ := call("--action", "UUID", "--text", "hello world")
+	var r struct {
+		Success bool
+		Text    string
+	}
+	want, _ := ids.StringToUUID("hello world")
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || !r.Success || r.Text != want {
+		t.Fatalf("UUID: %d %s", code, out)
+	}
+	if code, _, stderr := call("--action", "FAIL"); code != 1 || !strings.Contains(stderr, "example failure") {
+		t.Fatalf("FAIL: %d %s", code, stderr)
+	}
+	if code, out, _ := call("--action", "ECHO", "--validate"); code != 1 || !strings.Contains(out, `"valid": false`) {
+		t.Fatalf("validate ECHO without text: %d %s", code, out)
+	}
+	if code, out, _ := call("--provider", "EXAMPLE", "--config", "GREETING=hey"); code != 0 || !strings.Contains(out, `"greeting": "hey"`) {
+		t.Fatalf("provider after init: %d %s", code, out)
+	}
+	if code, _, _ := call("--action", "ECHO", "--provider", "EXAMPLE"); code != 2 {
+		t.Fatalf("two targets: %d", code)
+	}
+	cmd := exec.Command(bin, "plugin", "manifest", "--ipc", "--", bin, "plugin", "serve-example")
+	out2, err := cmd.Output()
+	if err != nil || !strings.Contains(string(out2), `"name": "interop-example"`) {
+		t.Fatalf("manifest: %v %s", err, out2)
+	}
+	cmd = exec.Command(bin, "plugin", "call", "--ipc", "--action", "ECHO", "--", "/nonexistent/child")
+	if err := cmd.Run(); !errors.As(err, new(*exec.ExitError)) || cmd.ProcessState.ExitCode() != 2 {
+		t.Fatalf("a child that does not start: %v", err)
+	}
+}
