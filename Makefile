@@ -101,6 +101,7 @@ test-runners: peers
 
 vectors: $(TS_DEPS)
 	cd $(TS_DIR) && $(NODE) gen-vectors.mjs ../../vectors
+	$(GO) run ./internal/pluginsuite/gen vectors
 
 # Regenerating the vectors from the pinned upstream packages must change
 # nothing: expected values come from running upstream, never from editing.

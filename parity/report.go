@@ -202,6 +202,10 @@ func (r *Result) note() string {
 func (rep *Report) WriteText(w io.Writer, maxFailures int) error {
 	bw := bufio.NewWriter(w)
 	peers := rep.peerNames()
+	nameWidth := 8
+	for _, p := range rep.Peers {
+		nameWidth = max(nameWidth, runeLen(p.Name))
+	}
 	for _, p := range rep.Peers {
 		status := fmt.Sprintf("%s %s (%s)", p.Language, p.Implementation, p.Version)
 		switch {
@@ -212,7 +216,7 @@ func (rep *Report) WriteText(w io.Writer, maxFailures int) error {
 		case p.Error != "":
 			status = "NOT AVAILABLE: " + p.Error
 		}
-		fmt.Fprintf(bw, "peer %-8s %s\n", p.Name, status)
+		fmt.Fprintf(bw, "peer %s %s\n", pad(p.Name, nameWidth), status)
 	}
 	fmt.Fprintln(bw)
 	m := rep.matrix()

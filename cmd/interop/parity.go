@@ -69,11 +69,21 @@ var builtinPeers = []struct {
 	command []string
 	check   string // a file that exists once the peer is installed
 }{
-	{"go", nil, ""},
+	{"go", []string{self, "peer"}, ""},
 	{"ts", []string{"node", "runners/ts/peer.mjs"}, "runners/ts/node_modules/@elizaos/core/package.json"},
 	{"python", []string{"runners/python/.venv/bin/python", "runners/python/peer.py"}, "runners/python/.venv/bin/python"},
 	{"rust", []string{"runners/rust/target/release/interop-peer"}, "runners/rust/target/release/interop-peer"},
+	// The example plugin of each language through the IPC bridge
+	// (spec/example-plugin.md): the plugin.example suite.
+	{"go-ipc", []string{self, "plugin", "peer", "--name", "go-ipc", "--ipc", "--", self, "plugin", "serve-example"}, ""},
+	{"python-ipc", []string{self, "plugin", "peer", "--name", "python-ipc", "--ipc", "--",
+		"runners/python/.venv/bin/python", "runners/python/plugin_server.py", "--module", "runners/python/example_plugin.py"}, "runners/python/.venv/bin/python"},
+	{"ts-ipc", []string{self, "plugin", "peer", "--name", "ts-ipc", "--ipc", "--",
+		"node", "runners/ts/plugin-server.mjs", "runners/ts/example-plugin.mjs"}, "runners/ts/node_modules/@elizaos/core/package.json"},
 }
+
+// self stands for this binary in builtinPeers.
+const self = "\x00self"
 
 // installError is where make parity leaves the reason a peer's
 // installation failed (the command and its last error line), relative to
@@ -357,7 +367,7 @@ var peerName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,63}$`)
 // choosePeers resolves --peers and --peer into commands. auto (or nothing)
 // takes every installed built-in peer; names require theirs.
 func choosePeers(names, extra []string, root string) ([]parity.PeerSpec, []parity.PeerReport, error) {
-	self, err := os.Executable()
+	exe, err := os.Executable()
 	if err != nil {
 		return nil, nil, fmt.Errorf("locating this binary for the go peer: %w", err)
 	}
@@ -404,11 +414,7 @@ func choosePeers(names, extra []string, root string) ([]parity.PeerSpec, []parit
 			if b.name != name {
 				continue
 			}
-			if b.name == "go" {
-				specs = append(specs, parity.PeerSpec{Name: "go", Command: []string{self, "peer"}, Dir: root})
-				return nil
-			}
-			if _, err := os.Stat(filepath.Join(root, b.check)); err != nil {
+			if _, err := os.Stat(filepath.Join(root, b.check)); b.check != "" && err != nil {
 				why := installError(root, name)
 				if why == "" {
 					why = fmt.Sprintf("%s is missing under %s (run make parity)", b.check, root)
@@ -420,18 +426,18 @@ func choosePeers(names, extra []string, root string) ([]parity.PeerSpec, []parit
 				return nil
 			}
 			cmd := append([]string{}, b.command...)
-			if strings.HasPrefix(cmd[0], "runners/") {
-				cmd[0] = filepath.Join(root, cmd[0])
-			}
-			for i := 1; i < len(cmd); i++ {
-				if strings.HasPrefix(cmd[i], "runners/") {
-					cmd[i] = filepath.Join(root, cmd[i])
+			for i, a := range cmd {
+				switch {
+				case a == self:
+					cmd[i] = exe
+				case strings.HasPrefix(a, "runners/"):
+					cmd[i] = filepath.Join(root, a)
 				}
 			}
 			specs = append(specs, parity.PeerSpec{Name: name, Command: cmd, Dir: root})
 			return nil
 		}
-		return fmt.Errorf("unknown peer name (built in: go, ts, python, rust; add others with --peer NAME=COMMAND)")
+		return fmt.Errorf("unknown peer name (built in: go, ts, python, rust, go-ipc, python-ipc, ts-ipc; add others with --peer NAME=COMMAND)")
 	}
 	if auto {
 		for _, b := range builtinPeers {

@@ -14,7 +14,10 @@ import (
 
 	"github.com/interopkit/interop/bridge/ipc"
 	"github.com/interopkit/interop/internal/exampleplugin"
+	"github.com/interopkit/interop/internal/peerproto"
+	"github.com/interopkit/interop/internal/pluginsuite"
 	"github.com/interopkit/interop/internal/safefile"
+	"github.com/interopkit/interop/internal/suite"
 	"github.com/interopkit/interop/plugin"
 	"github.com/interopkit/interop/types"
 )
@@ -23,12 +26,15 @@ const pluginHelp = `
 Usage: interop plugin manifest --ipc [flags] -- CMD [ARGS...]
        interop plugin call --ipc [flags] (--action NAME | --provider NAME | --evaluator NAME) -- CMD [ARGS...]
        interop plugin serve-example
+       interop plugin peer --name NAME --ipc -- CMD [ARGS...]
 
 manifest starts CMD as an IPC plugin child (spec/ipc.md) and prints its
 manifest. call starts it, passes it --config values (plugin.init), runs one
 action, provider or evaluator on a message and prints the result as JSON.
 serve-example runs the Go example plugin (spec/example-plugin.md) as an IPC
-child on standard input and output.
+child on standard input and output. peer serves the plugin.example suite to
+the parity gate with the plugin behind the IPC bridge (the gate's columns
+go-ipc, python-ipc and ts-ipc).
 
 The child's environment is deny-by-default: PATH, HOME, LANG, LC_ALL, TMPDIR
 and TZ, plus what --env names (NAME takes this process's value, NAME=VALUE
@@ -49,9 +55,12 @@ success false) or refused (validation false); 2 a usage or bridge failure.
 `
 
 func runPlugin(args []string, e *env) int {
-	op, code, ok := operation("plugin", args, pluginHelp, []string{"manifest", "call", "serve-example"}, e)
+	op, code, ok := operation("plugin", args, pluginHelp, []string{"manifest", "call", "serve-example", "peer"}, e)
 	if !ok {
 		return code
+	}
+	if op == "peer" {
+		return runPluginPeer(args[1:], e)
 	}
 	if op == "serve-example" {
 		if len(args) > 1 {
@@ -266,6 +275,64 @@ func serveExample(e *env) int {
 	defer stop()
 	if err := ipc.Serve(ctx, exampleplugin.New(), e.stdin, out, nil); err != nil && !errors.Is(err, context.Canceled) {
 		return failf(e, "plugin serve-example: %v", err)
+	}
+	return exitOK
+}
+
+// runPluginPeer serves a plugin behind the IPC bridge to the parity gate
+// (spec/runner-protocol.md) as a peer that runs the plugin.example suite:
+// the example plugin of any language, through the bridge, becomes a column
+// of the gate's matrix.
+func runPluginPeer(args []string, e *env) int {
+	cmd := newFlags("plugin peer", pluginHelp)
+	name := cmd.String("name", "", "the peer's `NAME` in reports")
+	useIPC := cmd.Bool("ipc", false, "run the plugin as an IPC child: -- CMD [ARGS...]")
+	timeout := cmd.Duration("start-timeout", 30*time.Second, "deadline for the child's ready line")
+	if code, done := cmd.parse(args, e); done {
+		return code
+	}
+	if !*useIPC || cmd.NArg() == 0 || !peerName.MatchString(*name) {
+		return usagef(e, "plugin peer: want --name NAME --ipc -- CMD [ARGS...]")
+	}
+	ctx, stop := signalContext()
+	defer stop()
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn, ReplaceAttr: dropTime}))
+	h, err := ipc.Start(ctx, ipc.Config{Command: cmd.Args(), StartTimeout: *timeout, RequestTimeout: 10 * time.Second, Logger: logger})
+	if err != nil {
+		return failInfra(e, "plugin peer: %v", err)
+	}
+	defer h.Close(context.Background())
+	m := h.Manifest()
+	language, version := "unknown", "unknown"
+	if m.Language != nil {
+		language = *m.Language
+	}
+	if m.Version != nil {
+		version = *m.Version
+	}
+	hello := &peerproto.Message{Type: peerproto.TypeHello, Protocol: peerproto.Version,
+		Peer:   &peerproto.PeerInfo{Name: *name, Language: language, Implementation: m.Name + " via bridge/ipc", Version: version},
+		Suites: []string{pluginsuite.Suite}}
+	handle := func(req *peerproto.Message) *peerproto.Message {
+		res := &peerproto.Message{Type: peerproto.TypeResult, ID: req.ID}
+		if req.Suite != pluginsuite.Suite {
+			res.Fault = "only the plugin.example suite is served"
+			return res
+		}
+		out, err := pluginsuite.Run(ctx, h, req.Input)
+		switch {
+		case err != nil:
+			// A bridge failure the suite has no kind for: the peer's own.
+			res.Fault = "the bridge failed: " + err.Error()
+		case out.Error != "":
+			res.Error = out.Error
+		default:
+			res.Output = out.Output
+		}
+		return res
+	}
+	if err := suite.ServePeer(e.stdin, e.stdout, hello, handle); err != nil {
+		return failf(e, "plugin peer: %v", err)
 	}
 	return exitOK
 }

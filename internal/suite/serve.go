@@ -32,9 +32,13 @@ func Hello() *peerproto.Message {
 
 // Serve runs the Go peer over the peer protocol: hello, then one result
 // per run until bye or the end of r.
-func Serve(r io.Reader, w io.Writer) error {
+func Serve(r io.Reader, w io.Writer) error { return ServePeer(r, w, Hello(), Handle) }
+
+// ServePeer runs any peer over the peer protocol: it sends hello, then
+// answers each run with handle, until bye or the end of r.
+func ServePeer(r io.Reader, w io.Writer, hello *peerproto.Message, handle func(*peerproto.Message) *peerproto.Message) error {
 	in, out := peerproto.NewReader(r), peerproto.NewWriter(w)
-	if err := out.Write(Hello()); err != nil {
+	if err := out.Write(hello); err != nil {
 		return err
 	}
 	for {
@@ -49,7 +53,7 @@ func Serve(r io.Reader, w io.Writer) error {
 		case peerproto.TypeBye:
 			return nil
 		case peerproto.TypeRun:
-			if err := out.Write(Handle(m)); err != nil {
+			if err := out.Write(handle(m)); err != nil {
 				return err
 			}
 		default:

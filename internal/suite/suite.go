@@ -4,6 +4,7 @@
 package suite
 
 import (
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -19,6 +20,8 @@ import (
 	"github.com/interopkit/interop/envelope"
 	"github.com/interopkit/interop/ids"
 	"github.com/interopkit/interop/internal/envcheck"
+	"github.com/interopkit/interop/internal/exampleplugin"
+	"github.com/interopkit/interop/internal/pluginsuite"
 	"github.com/interopkit/interop/internal/vector"
 )
 
@@ -49,6 +52,17 @@ func init() {
 	register("envelope.migrate", migrate)
 	register("envelope.roundtrip", roundtrip)
 	register("salt.policy", saltPolicy)
+	register(pluginsuite.Suite, examplePlugin)
+}
+
+// examplePlugin runs a plugin.example case on the Go reference of the
+// example plugin, in process; each case gets a fresh plugin.
+func examplePlugin(raw json.RawMessage) (vector.Outcome, error) {
+	out, err := pluginsuite.Run(context.Background(), exampleplugin.New(), raw)
+	if errors.Is(err, pluginsuite.ErrInput) {
+		return vector.Outcome{}, fmt.Errorf("%w: %v", ErrInput, err)
+	}
+	return out, err
 }
 
 // Lookup returns the function of a suite.
