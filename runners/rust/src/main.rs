@@ -13,6 +13,18 @@
 //! `serialize.roundtrip` runs the crate's serde types (`Memory`, `Content`, `ActionResult`, `ProviderResult`)
 //! through `serde_json`; `State` and `PluginManifest` have no serde implementation in the crate (they are
 //! prost-generated), so their cases are skipped.
+//!
+//! Errors, by a fixed mapping (never from what a case expects):
+//! - `get_salt`'s panic whose payload starts with "SECRET_SALT must be set to a non-default value in
+//!   production" → `{"error": "default_salt_in_production"}`; any other panic of it → `{"raised": "panic"}`.
+//! - a `serde_json::Error` from reading or writing a serde type → `{"raised": "serde_json::Error"}`, with
+//!   its category (`Syntax`, `Data`, `Eof`) as the message: no category is exactly one spec kind.
+//! - a panic in any other upstream call (each runs under `catch_unwind` in `upstream`) → `{"raised":
+//!   "panic"}`; a panic in the peer's own code, caught in `main` → `{"fault": …}`.
+//! - input not of the suite's shape, an unknown suite, op or kind → `{"fault": …}`.
+//!
+//! The envelope functions and `string_to_uuid` return plain values (no `Result`), so their answers are
+//! always outputs. Messages never hold an input value, salt, plaintext or payload of a panic.
 
 mod jcs;
 
@@ -59,6 +71,18 @@ enum Outcome {
 
 fn fault(message: impl Into<String>) -> Outcome {
     Outcome::Fault(message.into())
+}
+
+/// Runs one call into upstream under `catch_unwind`. A panic inside it is upstream's, reported as
+/// `{"raised": "panic"}` (the payload is not read: it may quote an input); the panic hook has printed only
+/// its location. Only upstream calls go through here, so a panic caught in `main` is the wrapper's own.
+fn upstream<T>(call: impl FnOnce() -> T) -> Result<T, Outcome> {
+    panic::catch_unwind(AssertUnwindSafe(call)).map_err(|_| {
+        Outcome::Raised(
+            "panic",
+            "upstream panicked (caught with catch_unwind)".into(),
+        )
+    })
 }
 
 /// The salt `envelope.detect` seals with: any salt will do, only whether the value comes back matters.
@@ -128,13 +152,11 @@ fn main() {
             Some("bye") => break,
             Some("run") => {
                 let id = msg.get("id").cloned().unwrap_or(Value::Null);
-                // A panic is reported as raised, never as an answer: the gate fails it unless listed.
+                // Every upstream call runs under its own catch_unwind (`upstream`), so a panic that gets
+                // this far happened in the peer's own code: a wrapper bug, reported as a fault.
                 let outcome =
                     panic::catch_unwind(AssertUnwindSafe(|| run(&msg))).unwrap_or_else(|_| {
-                        Outcome::Raised(
-                            "panic",
-                            "a panic in upstream or the wrapper, caught".into(),
-                        )
+                        fault("the peer's own code panicked (a bug in the wrapper)")
                     });
                 let mut reply = Map::new();
                 reply.insert("type".into(), "result".into());
@@ -183,7 +205,7 @@ fn run(msg: &Value) -> Outcome {
     let input = msg.get("input").unwrap_or(&empty);
     if let Some(op) = msg.get("op").and_then(Value::as_str) {
         return match op {
-            "envelope.seal" => op_seal(input),
+            "envelope.seal" => seal(input),
             "envelope.open" => open(input),
             _ => fault("unknown op"),
         };
@@ -195,7 +217,7 @@ fn run(msg: &Value) -> Outcome {
             open(input)
         }
         Some("envelope.migrate") => migrate(input),
-        Some("envelope.roundtrip") => roundtrip(input),
+        Some("envelope.roundtrip") => seal(input),
         Some("salt.policy") => salt_policy(input),
         Some("serialize.roundtrip") => serialize_roundtrip(input),
         Some(_) => fault("suite not supported by this peer"),
@@ -214,78 +236,96 @@ fn str_field<'a>(input: &'a Value, name: &str) -> Result<&'a str, Outcome> {
 // ids.string_to_uuid: `pub fn string_to_uuid<T: ToString>(target: T) -> Uuid`, called with the closest
 // native Rust value of each input kind.
 
+/// The native Rust value a caller would pass for each input kind.
+enum UuidArg {
+    Str(String),
+    I64(i64),
+    U64(u64),
+    I128(i128),
+    U128(u128),
+    F64(f64),
+    Bool(bool),
+}
+
 fn ids_string_to_uuid(input: &Value) -> Outcome {
+    let arg = match uuid_arg(input) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let uuid = upstream(|| match arg {
+        UuidArg::Str(s) => string_to_uuid(s.as_str()),
+        UuidArg::I64(n) => string_to_uuid(n),
+        UuidArg::U64(n) => string_to_uuid(n),
+        UuidArg::I128(n) => string_to_uuid(n),
+        UuidArg::U128(n) => string_to_uuid(n),
+        UuidArg::F64(f) => string_to_uuid(f),
+        UuidArg::Bool(b) => string_to_uuid(b),
+    });
+    match uuid {
+        Ok(u) => Outcome::Output(Value::String(u.into_string())),
+        Err(o) => o,
+    }
+}
+
+fn uuid_arg(input: &Value) -> Result<UuidArg, Outcome> {
     let kind = input.get("kind").and_then(Value::as_str).unwrap_or("");
-    let uuid = match kind {
-        "string" => match input.get("value").and_then(Value::as_str) {
-            Some(s) => string_to_uuid(s),
-            None => return fault("input.value is not a string"),
-        },
+    Ok(match kind {
+        "string" => UuidArg::Str(str_field(input, "value")?.to_owned()),
         "bytes" => {
-            let bytes = match input
-                .get("hex")
-                .and_then(Value::as_str)
-                .and_then(decode_hex)
-            {
-                Some(b) => b,
-                None => return fault("input.hex is not hex"),
-            };
+            let bytes = decode_hex(str_field(input, "hex")?)
+                .ok_or_else(|| fault("input.hex is not hex"))?;
             match String::from_utf8(bytes) {
-                Ok(s) => string_to_uuid(s.as_str()),
-                Err(_) => return Outcome::Skip("invalid UTF-8 cannot be a Rust str".into()),
+                Ok(s) => UuidArg::Str(s),
+                Err(_) => return Err(Outcome::Skip("invalid UTF-8 cannot be a Rust str".into())),
             }
         }
         "utf16" => {
-            let units = match input
-                .get("hex")
-                .and_then(Value::as_str)
-                .and_then(decode_utf16_hex)
-            {
-                Some(u) => u,
-                None => return fault("input.hex is not a sequence of 4-digit UTF-16 units"),
-            };
+            let units = decode_utf16_hex(str_field(input, "hex")?)
+                .ok_or_else(|| fault("input.hex is not a sequence of 4-digit UTF-16 units"))?;
             match String::from_utf16(&units) {
-                Ok(s) => string_to_uuid(s.as_str()),
-                Err(_) => return Outcome::Skip("a Rust str cannot hold a lone surrogate".into()),
+                Ok(s) => UuidArg::Str(s),
+                Err(_) => {
+                    return Err(Outcome::Skip(
+                        "a Rust str cannot hold a lone surrogate".into(),
+                    ))
+                }
             }
         }
         "integer" => {
-            let text = match input.get("value").and_then(Value::as_str) {
-                Some(t) => t,
-                None => return fault("input.value is not a string"),
-            };
+            let text = str_field(input, "value")?;
             if !is_integer_literal(text) {
-                return Outcome::Skip("not a base-10 integer literal".into());
+                return Err(fault("input.value is not a base-10 integer literal"));
             }
             // The narrowest native integer type that holds the value, as a Rust caller would pass it.
             if let Ok(n) = text.parse::<i64>() {
-                string_to_uuid(n)
+                UuidArg::I64(n)
             } else if let Ok(n) = text.parse::<u64>() {
-                string_to_uuid(n)
+                UuidArg::U64(n)
             } else if let Ok(n) = text.parse::<i128>() {
-                string_to_uuid(n)
+                UuidArg::I128(n)
             } else if let Ok(n) = text.parse::<u128>() {
-                string_to_uuid(n)
+                UuidArg::U128(n)
             } else {
-                return Outcome::Skip("integer does not fit any Rust integer type (u128)".into());
+                return Err(Outcome::Skip(
+                    "integer does not fit any Rust integer type (u128)".into(),
+                ));
             }
         }
-        "float" => match input
-            .get("value")
-            .and_then(Value::as_str)
-            .and_then(parse_js_float)
-        {
-            Some(f) => string_to_uuid(f),
-            None => return Outcome::Skip("not a JavaScript number literal".into()),
+        "float" => match parse_js_float(str_field(input, "value")?) {
+            Some(f) => UuidArg::F64(f),
+            None => return Err(fault("input.value is not a JavaScript number literal")),
         },
         "boolean" => match input.get("value").and_then(Value::as_bool) {
-            Some(b) => string_to_uuid(b),
-            None => return fault("input.value is not a boolean"),
+            Some(b) => UuidArg::Bool(b),
+            None => return Err(fault("input.value is not a boolean")),
         },
-        "null" => return Outcome::Skip("no null in Rust: string_to_uuid takes T: ToString".into()),
-        _ => return fault("unknown input kind"),
-    };
-    Outcome::Output(Value::String(uuid.into_string()))
+        "null" => {
+            return Err(Outcome::Skip(
+                "no null in Rust: string_to_uuid takes T: ToString".into(),
+            ))
+        }
+        _ => return Err(fault("unknown input kind")),
+    })
 }
 
 fn hex_nibble(c: u8) -> Option<u8> {
@@ -359,50 +399,54 @@ fn salt_and(input: &Value, field: &str) -> Result<(String, String), Outcome> {
     ))
 }
 
-/// What decrypt returned, its own input included (fail-open).
+/// The string upstream returned, as the output; its panic as `raised`.
+fn returned(result: Result<String, Outcome>) -> Outcome {
+    match result {
+        Ok(s) => Outcome::Output(Value::String(s)),
+        Err(o) => o,
+    }
+}
+
+/// Suites `envelope.open_v1`, `envelope.open_v2`, `envelope.malformed` and op `envelope.open`: what
+/// `decrypt_string_value(value, salt)` returned, its own input included (fail-open).
 fn open(input: &Value) -> Outcome {
     match salt_and(input, "value") {
-        Ok((salt, value)) => Outcome::Output(Value::String(decrypt_string_value(&value, &salt))),
+        Ok((salt, value)) => returned(upstream(|| decrypt_string_value(&value, &salt))),
         Err(e) => e,
     }
 }
 
-/// What encrypt returned: for `envelope.roundtrip` and the `envelope.seal` op alike.
+/// Suite `envelope.roundtrip` and op `envelope.seal`: what `encrypt_string_value(plaintext, salt)` returned,
+/// raw, whatever it is (the plaintext itself when the crate takes it for an envelope). The gate opens it.
 fn seal(input: &Value) -> Outcome {
     match salt_and(input, "plaintext") {
-        Ok((salt, plaintext)) => {
-            Outcome::Output(Value::String(encrypt_string_value(&plaintext, &salt)))
-        }
+        Ok((salt, plaintext)) => returned(upstream(|| encrypt_string_value(&plaintext, &salt))),
         Err(e) => e,
     }
 }
 
-fn op_seal(input: &Value) -> Outcome {
-    seal(input)
-}
-
-fn roundtrip(input: &Value) -> Outcome {
-    seal(input)
-}
-
-/// What migrate returned, raw.
+/// Suite `envelope.migrate`: what `migrate_encrypted_string_value(value, salt)` returned, raw.
 fn migrate(input: &Value) -> Outcome {
     match salt_and(input, "value") {
-        Ok((salt, value)) => {
-            Outcome::Output(Value::String(migrate_encrypted_string_value(&value, &salt)))
-        }
+        Ok((salt, value)) => returned(upstream(|| migrate_encrypted_string_value(&value, &salt))),
         Err(e) => e,
     }
 }
 
-/// Detection through the public seal (spec/runner-protocol.md): unchanged means "an envelope", `v2` when the
-/// value has exactly three colons, else `v1`.
+/// Suite `envelope.detect`, observed through the public seal (spec/runner-protocol.md, "What a peer
+/// reports"; the crate's `looks_encrypted` is private): `encrypt_string_value(value, "detect-probe-salt")`
+/// returning `value` unchanged means the crate treats it as an envelope, `"v2"` when it has exactly three
+/// colons, else `"v1"`; anything else it returns is `"none"`.
 fn detect(input: &Value) -> Outcome {
     let value = match str_field(input, "value") {
         Ok(v) => v,
         Err(e) => return e,
     };
-    if encrypt_string_value(value, DETECT_SALT) != value {
+    let sealed = match upstream(|| encrypt_string_value(value, DETECT_SALT)) {
+        Ok(s) => s,
+        Err(o) => return o,
+    };
+    if sealed != value {
         return Outcome::Output("none".into());
     }
     let colons = value.bytes().filter(|&b| b == b':').count();
@@ -440,12 +484,16 @@ fn salt_policy(input: &Value) -> Outcome {
     for (name, value) in &vars {
         std::env::set_var(name, value);
     }
+    // The one upstream call whose panic is mapped: its payload says which refusal it is (a panic has no
+    // type to map by), and the production refusal is the spec's `default_salt_in_production`.
     let result = panic::catch_unwind(get_salt);
     for (name, _) in &vars {
         std::env::remove_var(name);
     }
     match result {
         Ok(salt) => {
+            // get_salt returns only the salt; "default" is spec/salt.md's definition (the salt in force
+            // equals the default salt), applied to what it returned.
             let default = salt == "secretsalt";
             Outcome::Output(json!({"salt": salt, "default": default}))
         }
@@ -476,9 +524,12 @@ fn salt_policy(input: &Value) -> Outcome {
 /// peer needs no direct dependency on serde for the trait bounds.)
 macro_rules! through_serde {
     ($t:ty, $bytes:expr) => {
-        // serde_json's messages quote input values, so only the error category is reported. serde_json's
-        // error carries no kind of spec/types.md (a syntax error and a wrong type are both `Data` or
-        // `Syntax`, a duplicate member is a custom message), so it is reported as raised, never mapped.
+        // serde_json's messages quote input values, so only the error's category is reported. No
+        // serde_json error maps exactly to a kind of spec/types.md, so every one is `raised`, never mapped:
+        // its categories mix the spec's kinds (`Syntax` covers JSON syntax, a lone surrogate escape,
+        // numbers out of range and its own depth limit of 128, where the spec's is 1000; `Data` covers
+        // wrong types, missing and duplicate fields), and it reads in one pass, so even an `Eof` can hide
+        // an earlier problem of a lower phase (invalid UTF-8 in a string it skipped without decoding).
         match serde_json::from_slice::<$t>($bytes) {
             Err(e) => Err(Outcome::Raised(
                 "serde_json::Error",
@@ -509,11 +560,13 @@ fn serialize_roundtrip(input: &Value) -> Outcome {
     } else {
         return fault("input has neither text nor hex");
     };
+    // The read and the write are upstream's (the crate's Deserialize and Serialize impls, driven by
+    // serde_json as the crate itself does): a panic in them is upstream's, `raised: "panic"`.
     let written = match ty {
-        "Memory" => through_serde!(elizaos::Memory, &bytes),
-        "Content" => through_serde!(elizaos::Content, &bytes),
-        "ActionResult" => through_serde!(elizaos::ActionResult, &bytes),
-        "ProviderResult" => through_serde!(elizaos::ProviderResult, &bytes),
+        "Memory" => upstream(|| through_serde!(elizaos::Memory, &bytes)),
+        "Content" => upstream(|| through_serde!(elizaos::Content, &bytes)),
+        "ActionResult" => upstream(|| through_serde!(elizaos::ActionResult, &bytes)),
+        "ProviderResult" => upstream(|| through_serde!(elizaos::ProviderResult, &bytes)),
         "State" | "PluginManifest" => {
             return Outcome::Skip(format!(
                 "elizaos 2.0.0 has no serde (JSON) implementation for {ty}: it is a prost-generated protobuf type"
@@ -521,7 +574,7 @@ fn serialize_roundtrip(input: &Value) -> Outcome {
         }
         _ => return fault("unknown type"),
     };
-    let written = match written {
+    let written = match written.and_then(|r| r) {
         Ok(w) => w,
         Err(o) => return o,
     };
