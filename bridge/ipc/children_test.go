@@ -37,3 +37,19 @@ func TestContractPythonChild(t *testing.T) {
 		return start(t, ipc.Config{Command: []string{py, server, "--module", example}, StartTimeout: 30 * time.Second, RequestTimeout: 10 * time.Second, Grace: time.Second})
 	})
 }
+
+// The TypeScript example plugin, on the real @elizaos/core, through our
+// Node plugin server, passes the contract suite, as an ES module and as
+// CommonJS.
+func TestContractTSChild(t *testing.T) {
+	defer checkLeaks(t)()
+	server := runner(t, "ts/plugin-server.mjs", "ts/node_modules/@elizaos/core/package.json")
+	for _, file := range []string{"ts/example-plugin.mjs", "ts/example-plugin.cjs"} {
+		example := runner(t, file, "ts/node_modules/@elizaos/core/package.json")
+		t.Run(filepath.Ext(file)[1:], func(t *testing.T) {
+			plugintest.Run(t, "typescript", func(t *testing.T) plugin.Plugin {
+				return start(t, ipc.Config{Command: []string{"node", server, example}, StartTimeout: 30 * time.Second, RequestTimeout: 10 * time.Second, Grace: time.Second})
+			})
+		})
+	}
+}

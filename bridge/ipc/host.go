@@ -98,7 +98,7 @@ type Host struct {
 	info     Interop
 	lineMax  int // the longest request line the child reads; 0: no limit known
 
-	queue   chan []byte   // lines for the writer
+	wlock   chan struct{} // held while a line is written: a lock a caller can give up on
 	stopped chan struct{} // closed when the reader has ended
 	fail    error         // why it ended; set before stopped closes
 
@@ -129,7 +129,7 @@ func Start(ctx context.Context, cfg Config) (*Host, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	h := &Host{cfg: cfg, log: cfg.Logger, queue: make(chan []byte, cfg.MaxPendingRequests+1),
+	h := &Host{cfg: cfg, log: cfg.Logger, wlock: make(chan struct{}, 1),
 		stopped: make(chan struct{}), pending: map[string]*call{}}
 	p, err := proc.Start(proc.Spec{Command: cfg.Command, Dir: cfg.Dir, Env: childEnv(cfg), StderrLine: h.stderrLine})
 	if err != nil {
@@ -152,7 +152,6 @@ func Start(ctx context.Context, cfg Config) (*Host, error) {
 		<-h.stopped
 		return nil, err
 	}
-	go h.write()
 	return h, nil
 }
 
@@ -404,20 +403,32 @@ func (h *Host) removeOrder(id string) {
 	}
 }
 
-// write sends queued lines to the child until the host stops. A child that
-// stops reading blocks only this goroutine; callers time out.
-func (h *Host) write() {
-	w := h.p.Stdin()
-	for {
-		select {
-		case line := <-h.queue:
-			if _, err := w.Write(line); err != nil {
-				return // the child is gone; the reader fails the calls
-			}
-		case <-h.stopped:
-			return
-		}
+// send writes one line to the child from the caller's goroutine (no hop
+// through a writer goroutine: the round trip's floor is two pipes). A
+// child that stops reading holds the write until ctx ends: the write has
+// the call's deadline, and waiting for the lock can be given up.
+func (h *Host) send(ctx context.Context, line []byte) error {
+	select {
+	case h.wlock <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-h.stopped:
+		return h.stoppedErr()
 	}
+	defer func() { <-h.wlock }()
+	w := h.p.Stdin()
+	if d, ok := ctx.Deadline(); ok {
+		_ = w.SetWriteDeadline(d)
+	}
+	_, err := w.Write(line)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		// Part of the line may be written: the stream is no longer
+		// framed, so the child cannot be trusted with another request.
+		h.log.Error("plugin child stopped reading its input; stopping it", redact.Event(Src, "interop.ipc.write_stalled"))
+		h.p.Signal(syscall.SIGKILL)
+		return context.DeadlineExceeded
+	}
+	return err
 }
 
 // Manifest implements plugin.Plugin.
@@ -473,16 +484,11 @@ func (h *Host) do(ctx context.Context, req *request) (*message, error) {
 	h.pending[req.ID] = c
 	h.order = append(h.order, req.ID)
 	h.mu.Unlock()
-	// The queue holds MaxPendingRequests lines; lines of calls that gave
-	// up may still sit in it while the child is not reading, so the send
-	// waits for room as long as the call may.
-	select {
-	case h.queue <- line:
-	case <-ctx.Done():
+	if err := h.send(ctx, line); err != nil {
 		h.forget(req.ID)
-		return nil, fmt.Errorf("ipc: %s: %w", req.Type, ctx.Err())
-	case <-h.stopped:
-		h.forget(req.ID)
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			return nil, fmt.Errorf("ipc: %s: %w", req.Type, err)
+		}
 		return nil, h.stoppedErr()
 	}
 	select {
@@ -491,10 +497,11 @@ func (h *Host) do(ctx context.Context, req *request) (*message, error) {
 	case <-ctx.Done():
 		if h.forget(req.ID) && h.has(FeatureCancel) {
 			if b, err := json.Marshal(cancelMessage{Type: typeCancel, ID: req.ID}); err == nil {
-				select {
-				case h.queue <- append(b, '\n'):
-				default: // the queue is full: the child is not reading anyway
-				}
+				// Best effort, briefly: a child that is not reading
+				// cannot act on it anyway.
+				cctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+				_ = h.send(cctx, append(b, '\n'))
+				cancel()
 			}
 		}
 		return nil, fmt.Errorf("ipc: %s: %w", req.Type, ctx.Err())

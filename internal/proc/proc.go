@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"sync"
 	"syscall"
@@ -40,7 +41,7 @@ var ErrStart = errors.New("process did not start")
 // Process is a running child.
 type Process struct {
 	cmd     *exec.Cmd
-	stdin   io.WriteCloser
+	stdin   *os.File
 	stdout  io.ReadCloser
 	stderr  *ring
 	done    chan struct{}
@@ -60,24 +61,31 @@ func Start(spec Spec) (*Process, error) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	// A descendant that keeps stderr open must not keep Wait waiting.
 	cmd.WaitDelay = time.Second
-	stdin, err := cmd.StdinPipe()
+	// Our own pipe rather than StdinPipe: the *os.File end is in Go's
+	// poller, so a write to a child that stopped reading can have a
+	// deadline.
+	childIn, stdin, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrStart, err)
 	}
+	cmd.Stdin = childIn
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrStart, err)
 	}
 	p := &Process{cmd: cmd, stdin: stdin, stdout: stdout, stderr: &ring{max: StderrLimit, line: spec.StderrLine}, done: make(chan struct{})}
 	cmd.Stderr = p.stderr
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	childIn.Close() // the child's copy is all it needs
+	if err != nil {
+		stdin.Close()
 		return nil, fmt.Errorf("%w: %v", ErrStart, err)
 	}
 	return p, nil
 }
 
-// Stdin is the process's standard input.
-func (p *Process) Stdin() io.WriteCloser { return p.stdin }
+// Stdin is the process's standard input (a pipe: SetWriteDeadline works).
+func (p *Process) Stdin() *os.File { return p.stdin }
 
 // Stdout is the process's standard output. Its reader must call Reap once
 // the output has ended (exec requires every read to finish before Wait).
