@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/interopkit/interop/internal/envcheck"
+	"github.com/interopkit/interop/internal/leaktest"
 	"github.com/interopkit/interop/internal/peerproto"
 )
 
@@ -332,15 +333,7 @@ func TestKillsThePeersGroup(t *testing.T) {
 	}
 }
 
-// alive reports whether pid is a live (not zombie) process.
-func alive(pid int) bool {
-	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return false
-	}
-	rest := string(stat[strings.LastIndexByte(string(stat), ')')+2:])
-	return !strings.HasPrefix(rest, "Z")
-}
+func alive(pid int) bool { _, live := leaktest.Parent(pid); return live }
 
 // A peer that answers one case and hangs on the next is given up on after
 // maxFaults in the run, not restarted forever.

@@ -10,13 +10,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
+	"github.com/interopkit/interop/internal/leaktest"
 	"github.com/interopkit/interop/internal/peerproto"
 	"github.com/interopkit/interop/internal/suite"
 	"github.com/interopkit/interop/internal/vector"
@@ -420,49 +420,7 @@ func TestReports(t *testing.T) {
 	}
 }
 
-// checkLeaks fails the test if goroutines or child processes outlive it.
-func checkLeaks(t *testing.T) func() {
-	t.Helper()
-	before := runtime.NumGoroutine()
-	return func() {
-		t.Helper()
-		deadline := time.Now().Add(3 * time.Second)
-		for {
-			g, kids := runtime.NumGoroutine(), children()
-			if g <= before && len(kids) == 0 {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("leaked: %d goroutines (had %d), child processes %v", g, before, kids)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-}
-
-// children lists the live (not zombie) child processes of this process.
-func children() []int {
-	self := strconv.Itoa(os.Getpid())
-	var out []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ...; comm may contain spaces.
-		rest := string(stat[strings.LastIndexByte(string(stat), ')')+2:])
-		f := strings.Fields(rest)
-		if len(f) > 1 && f[1] == self && f[0] != "Z" {
-			out = append(out, pid)
-		}
-	}
-	return out
-}
+func checkLeaks(t *testing.T) func() { return leaktest.Check(t) }
 
 func TestStartFailureKeepsStderr(t *testing.T) {
 	rep := run(t, Config{Peers: []PeerSpec{fake(t, "early", "dieearly")}})

@@ -22,6 +22,7 @@ import (
 
 	"github.com/interopkit/interop/bridge/ipc"
 	"github.com/interopkit/interop/internal/exampleplugin"
+	"github.com/interopkit/interop/internal/leaktest"
 	"github.com/interopkit/interop/internal/plugintest"
 	"github.com/interopkit/interop/plugin"
 )
@@ -389,53 +390,6 @@ func TestLoad(t *testing.T) {
 	}
 }
 
-// checkLeaks fails the test if goroutines or child processes outlive it.
-func checkLeaks(t *testing.T) func() {
-	t.Helper()
-	before := runtime.NumGoroutine()
-	return func() {
-		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
-		for {
-			g, kids := runtime.NumGoroutine(), descendants()
-			if g <= before && len(kids) == 0 {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("leaked: %d goroutines (had %d), processes %v", g, before, kids)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-}
+func checkLeaks(t *testing.T) func() { return leaktest.Check(t) }
 
-// descendants lists our live (not zombie) child processes.
-func descendants() []int {
-	self := os.Getpid()
-	var out []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid == self {
-			continue
-		}
-		if ppid, live := parent(pid); live && ppid == self {
-			out = append(out, pid)
-		}
-	}
-	return out
-}
-
-// parent returns a process's parent and whether it is alive (not a zombie).
-func parent(pid int) (int, bool) {
-	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return 0, false
-	}
-	rest := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+2:]))
-	if len(rest) < 2 || rest[0] == "Z" {
-		return 0, false
-	}
-	ppid, _ := strconv.Atoi(rest[1])
-	return ppid, true
-}
+func parent(pid int) (int, bool) { return leaktest.Parent(pid) }

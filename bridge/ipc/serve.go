@@ -79,7 +79,7 @@ func Serve(ctx context.Context, p plugin.Plugin, in io.Reader, out io.Writer, op
 		if len(line) == 0 {
 			continue
 		}
-		var req serverRequest
+		var req request
 		if err := json.Unmarshal(line, &req); err != nil {
 			s.fail(req.ID, "JSON parse error: "+jsonProblem(err))
 			continue
@@ -117,19 +117,6 @@ func PollableStdin() io.Reader {
 		return os.Stdin
 	}
 	return os.NewFile(0, "/dev/stdin")
-}
-
-// serverRequest is a request as a server reads it.
-type serverRequest struct {
-	Type      string            `json:"type"`
-	ID        string            `json:"id"`
-	Config    map[string]string `json:"config"`
-	Action    string            `json:"action"`
-	Provider  string            `json:"provider"`
-	Evaluator string            `json:"evaluator"`
-	Memory    *types.Memory     `json:"memory"`
-	State     *types.State      `json:"state"`
-	Options   map[string]any    `json:"options"`
 }
 
 type server struct {
@@ -180,7 +167,7 @@ func (s *server) fail(id, msg string) {
 	_ = s.send(map[string]any{"type": typeError, "id": id, "error": msg})
 }
 
-func (s *server) handle(ctx context.Context, req *serverRequest) {
+func (s *server) handle(ctx context.Context, req *request) {
 	msg := plugin.Message{Memory: req.Memory, State: req.State}
 	var (
 		reply map[string]any

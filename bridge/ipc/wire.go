@@ -39,8 +39,8 @@ var answers = map[string]string{
 	typeEvaluatorValidate: typeValidateResult,
 }
 
-// request is every request of spec/ipc.md; the members a type does not use
-// are left out.
+// request is every request of spec/ipc.md, as a host writes it (the
+// members a type does not use are left out) and as a server reads it.
 type request struct {
 	Type      string            `json:"type"`
 	ID        string            `json:"id"`
