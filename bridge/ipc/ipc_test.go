@@ -41,6 +41,9 @@ func TestMain(m *testing.M) {
 //
 //	example       the Go example plugin, served
 //	python-wire   upstream bridge_server.py's wire habits: no interop member, ", " separators, in order
+//	python-oversize  bridge_server.py's two empty-id errors for a line over asyncio's limit
+//	node-out-of-order  ts_bridge_runner.mjs answering the second request first, compact, "error": null
+//	node-bad-json the runner's exit 2 on a line it cannot parse
 //	idempty       answers every request with an error with an empty id, as bridge_server.py does for a line it cannot read
 //	crash         exits 3 on its first request
 //	exit-early    writes to stderr and exits 1 before ready
@@ -96,7 +99,7 @@ func child(mode string) int {
 			os.WriteFile(os.Getenv("IPC_PIDFILE"), []byte(strconv.Itoa(g.Process.Pid)), 0o644)
 		}
 		return serve(ctx)
-	case "python-wire":
+	case "python-wire", "python-oversize":
 		py := *manifest
 		lang := "python"
 		py.Language = &lang
@@ -107,6 +110,7 @@ func child(mode string) int {
 	}
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(nil, 64<<20)
+	var held []string
 	for in.Scan() {
 		var req struct {
 			Type, ID string
@@ -115,6 +119,23 @@ func child(mode string) int {
 		switch mode {
 		case "python-wire":
 			fmt.Fprintf(os.Stdout, `{"type": "action.result", "id": %q, "result": {"success": true, "text": "py", "error": null}}`+"\n", req.ID)
+		case "python-oversize":
+			// What bridge_server.py answers to a line over asyncio's limit.
+			os.Stdout.WriteString(`{"type": "error", "id": "", "error": "Separator is not found, and chunk exceed the limit"}` + "\n")
+			os.Stdout.WriteString(`{"type": "error", "id": "", "error": "Separator is found, but chunk is longer than limit"}` + "\n")
+		case "node-out-of-order":
+			// ts_bridge_runner.mjs answers as handlers finish: here, the
+			// second request first. Compact JSON, "error": null.
+			held = append(held, req.ID)
+			if len(held) == 2 {
+				for _, id := range []string{held[1], held[0]} {
+					fmt.Fprintf(os.Stdout, `{"type":"action.result","id":%q,"result":{"success":true,"text":%q,"error":null}}`+"\n", id, id)
+				}
+				held = nil
+			}
+		case "node-bad-json":
+			fmt.Fprintln(os.Stderr, "Invalid JSON from stdin: SyntaxError: Unexpected token")
+			return 2
 		case "idempty":
 			send(map[string]any{"type": "error", "id": "", "error": "JSON parse error: Expecting value"})
 		case "crash":
@@ -239,6 +260,66 @@ func TestPythonWire(t *testing.T) {
 	}
 	if _, err := h.ValidateEvaluator(context.Background(), "EXAMPLE_EVALUATOR", plugintest.Msg("evaluate")); !errors.Is(err, plugin.ErrUnsupported) {
 		t.Fatalf("evaluator validation without the feature: %v", err)
+	}
+}
+
+// Replayed upstream byte sequences: bridge_server.py's two empty-id errors
+// fail the in-order child's pending call at once (the second is only
+// logged); ts_bridge_runner.mjs's out-of-order replies reach the right
+// callers; its exit 2 on a bad line fails the call with the status, and
+// its stderr line is logged.
+func TestUpstreamWire(t *testing.T) {
+	defer checkLeaks(t)()
+	ctx := context.Background()
+	var l logs
+	cfg := config(t, "python-oversize", &l)
+	h := start(t, cfg)
+	t0 := time.Now()
+	_, err := h.InvokeAction(ctx, "ECHO", plugintest.Msg("x"), nil)
+	var pe *plugin.Error
+	if !errors.As(err, &pe) || !strings.Contains(pe.Message, "chunk exceed the limit") || time.Since(t0) > 5*time.Second {
+		t.Fatalf("python oversize: %v", err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if strings.Count(l.String(), "interop.ipc.child_error") != 1 {
+		t.Fatalf("the second empty-id error is logged once:\n%s", l.String())
+	}
+	h.Close(ctx)
+
+	h = start(t, config(t, "node-out-of-order", nil))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	got := map[string]bool{}
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := h.InvokeAction(ctx, "ECHO", plugintest.Msg("x"), nil)
+			if err != nil || r.Text == nil || !strings.HasPrefix(*r.Text, "req_") || r.Error != nil {
+				t.Errorf("out of order: %+v %v", r, err)
+				return
+			}
+			mu.Lock()
+			got[*r.Text] = true
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if !got["req_1"] || !got["req_2"] {
+		t.Fatalf("each reply must reach its own caller: %v", got)
+	}
+	h.Close(ctx)
+
+	l = logs{}
+	h = start(t, config(t, "node-bad-json", &l))
+	_, err = h.InvokeAction(ctx, "ECHO", plugintest.Msg("x"), nil)
+	var ee *ipc.ExitError
+	if !errors.As(err, &ee) || ee.Status != "exit status 2" {
+		t.Fatalf("node exit 2: %v", err)
+	}
+	h.Close(ctx)
+	if !strings.Contains(l.String(), "Invalid JSON from stdin") {
+		t.Fatalf("the child's stderr is not logged:\n%s", l.String())
 	}
 }
 
