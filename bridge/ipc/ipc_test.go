@@ -69,6 +69,18 @@ func child(mode string) int {
 	switch mode {
 	case "example":
 		return serve(ctx)
+	case "crash-once":
+		// The first incarnation serves, then dies on its second request;
+		// later ones serve.
+		marker := os.Getenv("IPC_MARKER")
+		if _, err := os.Stat(marker); err != nil {
+			os.WriteFile(marker, nil, 0o644)
+			go func() {
+				time.Sleep(300 * time.Millisecond)
+				os.Exit(3)
+			}()
+		}
+		return serve(ctx)
 	case "pingpong":
 		// The raw floor of the benchmarks: every line straight back.
 		in := bufio.NewReaderSize(os.Stdin, 64<<10)
@@ -474,3 +486,51 @@ func TestLoad(t *testing.T) {
 func checkLeaks(t *testing.T) func() { return leaktest.Check(t) }
 
 func parent(pid int) (int, bool) { return leaktest.Parent(pid) }
+
+// A supervised child that dies is restarted with backoff, its plugin.init
+// replayed; the call in flight fails, later calls work; past the limit the
+// supervisor gives up.
+func TestSupervise(t *testing.T) {
+	defer checkLeaks(t)()
+	ctx := context.Background()
+	var l logs
+	cfg := config(t, "crash-once", &l)
+	cfg.Env = append(cfg.Env, "IPC_MARKER="+filepath.Join(t.TempDir(), "crashed"))
+	s, err := ipc.Supervise(ctx, cfg, ipc.Restart{Max: 1, Backoff: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(ctx)
+	if err := s.Init(ctx, map[string]string{"GREETING": "again"}); err != nil {
+		t.Fatal(err)
+	}
+	// The child exits 300 ms after it started: this call is in flight.
+	_, err = s.InvokeAction(ctx, "SLEEP", plugintest.Msg(""), map[string]any{"ms": 2000})
+	var ee *ipc.ExitError
+	if !errors.As(err, &ee) {
+		t.Fatalf("the call in flight: %v", err)
+	}
+	r, err := s.GetProvider(ctx, "EXAMPLE", plugintest.Msg("x"))
+	if err != nil || r.Values["greeting"] != "again" || s.Restarts() != 1 || !strings.Contains(l.String(), "interop.ipc.restart") {
+		t.Fatalf("after the restart: %+v %v (restarts %d)", r, err, s.Restarts())
+	}
+}
+
+func TestSuperviseGivesUp(t *testing.T) {
+	defer checkLeaks(t)()
+	ctx := context.Background()
+	s, err := ipc.Supervise(ctx, config(t, "crash", nil), ipc.Restart{Max: 1, Backoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(ctx)
+	for i := range 2 {
+		if _, err := s.InvokeAction(ctx, "ECHO", plugintest.Msg("x"), nil); !errors.As(err, new(*ipc.ExitError)) {
+			t.Fatalf("call %d: %v", i+1, err)
+		}
+	}
+	_, err = s.InvokeAction(ctx, "ECHO", plugintest.Msg("x"), nil)
+	if err == nil || !strings.Contains(err.Error(), "gave up after 1 restarts") || !errors.Is(err, plugin.ErrClosed) {
+		t.Fatalf("past the limit: %v", err)
+	}
+}
