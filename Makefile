@@ -24,7 +24,7 @@ RS_PEER  := $(RS_DIR)/target/release/interop-peer
 export CGO_ENABLED := 1
 
 .PHONY: all build parity parity-check peers peers-optional test test-go test-runners lint vectors vectors-check \
-	bench fuzz chromium clean
+	bench bench-compare fuzz chromium clean
 
 all: build
 
@@ -113,6 +113,11 @@ vectors-check: vectors
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# The IPC bridge beside hashicorp/go-plugin, in a module of its own so that
+# the library never depends on it.
+bench-compare:
+	cd bench/goplugin && $(GO) test -run '^$$' -bench . -benchmem
 
 FUZZTIME ?= 20s
 FUZZ_TARGETS := \
