@@ -124,7 +124,8 @@ FUZZ_TARGETS := \
 	ids:FuzzStringToUUID envelope:FuzzOpen envelope:FuzzSealOpen internal/vector:FuzzRead \
 	internal/hexcodec:FuzzDecode internal/uriescape:FuzzEscape internal/secretscan:FuzzScanText \
 	internal/jsontext:FuzzValidate types:FuzzUnmarshal manifest:FuzzValidate \
-	redact:FuzzText redact:FuzzTextPlanted redact:FuzzTextEngines redact:FuzzMask redact:FuzzSecrets redact:FuzzHandler
+	redact:FuzzText redact:FuzzTextPlanted redact:FuzzTextEngines redact:FuzzMask redact:FuzzSecrets redact:FuzzHandler \
+	internal/ndjson:FuzzReadLine bridge/ipc:FuzzServe
 fuzz:
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$pkg $$fn"; $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) ./$$pkg || exit 1; done
