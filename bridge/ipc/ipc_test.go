@@ -53,6 +53,7 @@ func TestMain(m *testing.M) {
 //	oversized     writes one 1.5 MB line
 //	garbage       writes a line that is not JSON before each reply
 //	wrong-id      answers with an id nobody asked for
+//	dup-id        answers every request twice
 //	wrong-type    answers action.invoke with validate.result
 //	stderr-flood  writes 1 MiB to stderr, then serves
 //	ignore-term   ignores SIGTERM, then serves
@@ -162,6 +163,10 @@ func child(mode string) int {
 		case "garbage":
 			os.Stdout.WriteString("debug: sk-live-0123456789abcdefghij is the key\n")
 			send(map[string]any{"type": "action.result", "id": req.ID, "result": map[string]any{"success": true}})
+		case "dup-id":
+			for range 2 {
+				send(map[string]any{"type": "action.result", "id": req.ID, "result": map[string]any{"success": true}})
+			}
 		case "wrong-id":
 			send(map[string]any{"type": "action.result", "id": "req_999", "result": map[string]any{"success": true}})
 		case "wrong-type":
@@ -384,6 +389,16 @@ func TestFaults(t *testing.T) {
 		{"wrong-id", func(t *testing.T, err error, h *ipc.Host, l string) {
 			if !errors.Is(err, context.DeadlineExceeded) || h.Unexpected.Load() != 1 || !strings.Contains(l, "interop.ipc.unexpected_reply") {
 				t.Fatalf("%v %d\n%s", err, h.Unexpected.Load(), l)
+			}
+		}},
+		{"dup-id", func(t *testing.T, err error, h *ipc.Host, l string) {
+			// The first reply answers the call; the second has no caller.
+			deadline := time.Now().Add(3 * time.Second)
+			for h.Unexpected.Load() != 1 && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if err != nil || h.Unexpected.Load() != 1 {
+				t.Fatalf("%v %d", err, h.Unexpected.Load())
 			}
 		}},
 		{"wrong-type", func(t *testing.T, err error, h *ipc.Host, l string) {
