@@ -83,9 +83,16 @@ func runEnvelope(args []string, e *env) int {
 	return exitOK
 }
 
-// v2Overhead is what a v2 envelope adds to twice the plaintext's length:
-// "v2:", a 12-byte IV in hex, two colons and a 16-byte tag in hex.
-const v2Overhead = len("v2:") + 2*12 + 2*len(":") + 2*16
+// The sizes of AES-GCM as envelope seals with it (spec/envelope.md): the
+// standard nonce (the v2 IV) and the full tag.
+const (
+	gcmNonceSize = 12
+	gcmTagSize   = 16
+)
+
+// v2Overhead is what a v2 envelope, "v2:IV:CIPHERTEXT:TAG" in hex, adds to
+// twice the plaintext's length.
+const v2Overhead = len("v2:") + 2*gcmNonceSize + 2*len(":") + 2*gcmTagSize
 
 // maxPlaintext is the largest value encrypt seals: its envelope and the
 // newline printed after it fit in maxInput, so decrypt can read back every

@@ -237,3 +237,20 @@ func usagef(e *env, format string, args ...any) int {
 	fmt.Fprintf(e.stderr, "interop: "+format+"\n", args...)
 	return exitUsage
 }
+
+// argName names a path argument in a message: by the path when something
+// by that name exists (a file's name is not a secret), else by what the
+// argument is, kind ("FILE", "PATH 2"): an argument that names nothing may
+// be a secret pasted in the wrong place, and is never repeated.
+func argName(kind, name string) string {
+	if _, err := os.Lstat(name); err == nil {
+		return name
+	}
+	return kind
+}
+
+// pathError reports err, from opening or reading the path argument name,
+// as "NAME: OP: CAUSE" with the name given by argName.
+func pathError(kind, name string, err error) error {
+	return fmt.Errorf("%s: %w", argName(kind, name), describePathErr(err))
+}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/interopkit/interop/internal/safefile"
 	"github.com/interopkit/interop/manifest"
 )
 
@@ -18,8 +19,11 @@ upstream draft-07 plugin schema). Prints each problem as
 
 and, after the problems, hints about the known deviations of the live
 upstream plugin processes (routes with "type" instead of "method", a
-missing "language", a defaulted version). "-" reads standard input.
-Exit code 1 if any file is invalid or unreadable, 0 otherwise.
+missing "language", a defaulted version). A FILE must be a regular file
+(not a FIFO, a device or a file of /proc or /sys); "-" reads standard
+input, a pipe included. A FILE that does not exist is named by its
+position ("FILE 2"), never repeated. Exit code 1 if any file is invalid or
+unreadable, 0 otherwise.
 `
 
 func runManifest(args []string, e *env) int {
@@ -35,9 +39,12 @@ func runManifest(args []string, e *env) int {
 		return usagef(e, "manifest validate: no FILE given")
 	}
 	failed := false
-	for _, name := range cmd.Args() {
+	for i, name := range cmd.Args() {
 		res, err := checkManifest(name, e.stdin)
 		if err != nil {
+			if name != "-" {
+				name = argName(fmt.Sprintf("FILE %d", i+1), name)
+			}
 			fmt.Fprintf(e.stdout, "%s: %v\n", name, err)
 			failed = true
 			continue
@@ -64,7 +71,7 @@ func checkManifest(name string, stdin io.Reader) (manifest.Result, error) {
 	if name == "-" {
 		return manifest.CheckReader(stdin)
 	}
-	f, err := os.Open(name)
+	f, err := safefile.Open(name)
 	if err != nil {
 		return manifest.Result{}, describePathErr(err)
 	}

@@ -172,9 +172,9 @@ func runParity(args []string, e *env) int {
 	cfg.Vectors = vectors.FS
 	if *vecDir != "" {
 		if st, err := os.Stat(*vecDir); err != nil || !st.IsDir() {
-			return usagef(e, "parity: --vectors %s is not a directory", *vecDir)
+			return usagef(e, "parity: --vectors is not a directory")
 		}
-		cfg.Vectors = os.DirFS(*vecDir)
+		cfg.Vectors = safefile.DirFS(*vecDir)
 	}
 	specs, missing, err := choosePeers(splitList(peersFlag), extra, *root)
 	if err != nil {

@@ -6,10 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/interopkit/interop/internal/safefile"
 	"github.com/interopkit/interop/redact"
 )
 
@@ -30,9 +30,16 @@ ELIZA_LOG_REDACT_KEYS, matched case-insensitively) replaced by
 turns it off, as for the logs. Where the logs would replace an object or
 array nested 64 levels deep, or a value of more than 65536 members and
 elements, by "[TRUNCATED]", json refuses the input (exit 1, naming the
-JSON pointer of the first value too deep) rather than print a document
-with parts silently missing; the input is measured while it is read, so
-a huge one is refused before it is decoded.
+JSON pointer of the first value too deep, never a value) rather than print
+a document with parts silently missing. The input is measured while it is
+read, so a huge one is refused before the rest of it is read, let alone
+decoded; the limits hold for the whole input, values under secret keys
+included, and whether or not redaction is on.
+
+FILE must be a regular file (not a FIFO, a device or a file of /proc or
+/sys); "-" or no FILE reads standard input, a pipe included. Inputs are
+limited to 64 MiB. A FILE that does not exist is not named (it may be a
+secret pasted in the wrong place).
 `
 
 func runRedact(args []string, e *env) int {
@@ -47,20 +54,21 @@ func runRedact(args []string, e *env) int {
 	if cmd.NArg() > 1 {
 		return usagef(e, "redact %s: want at most one FILE", op)
 	}
-	data, err := readInput(cmd.Arg(0), e.stdin)
-	if err != nil {
-		return failf(e, "redact %s: %v", op, err)
-	}
 	if op == "text" {
+		data, err := readInput(cmd.Arg(0), e.stdin)
+		if err != nil {
+			return failf(e, "redact text: %v", err)
+		}
 		io.WriteString(e.stdout, redact.Text(string(data)))
 		return exitOK
+	}
+	data, err := readJSONInput(cmd.Arg(0), e.stdin)
+	if err != nil {
+		return failf(e, "redact json: %v", err)
 	}
 	// encoding/json would quietly turn invalid UTF-8 into U+FFFD.
 	if !utf8.Valid(data) {
 		return failf(e, "redact json: input is not valid utf-8")
-	}
-	if err := measureJSON(data); err != nil {
-		return failf(e, "redact json: %v", err)
 	}
 	d := json.NewDecoder(bytes.NewReader(data))
 	d.UseNumber()
@@ -91,12 +99,68 @@ func runRedact(args []string, e *env) int {
 // one value before it truncates the whole (redact's node budget).
 const maxJSONValues = 1 << 16
 
-// measureJSON streams the tokens of data, counting members and elements
-// and tracking depth, so that an input the redactor would truncate is
-// refused before it is decoded (a 64 MiB array once took 2.5 GB). Syntax
-// errors are left to the decoder that follows.
-func measureJSON(data []byte) error {
-	d := json.NewDecoder(bytes.NewReader(data))
+// readJSONInput reads FILE, or all of standard input for "" or "-", up to
+// maxInput bytes, measuring the JSON while it streams in (measureJSON): an
+// input the redactor would truncate is refused as soon as that shows,
+// before the rest is read, let alone decoded (a 64 MiB array once took
+// 2.5 GB).
+func readJSONInput(name string, stdin io.Reader) ([]byte, error) {
+	r := stdin
+	if name != "" && name != "-" {
+		f, err := safefile.Open(name)
+		if err != nil {
+			return nil, pathError("FILE", name, err)
+		}
+		defer f.Close()
+		r = f
+	}
+	var buf bytes.Buffer
+	src := &stickyReader{r: io.LimitReader(r, maxInput+1)}
+	tee := io.TeeReader(src, &buf)
+	if err := measureJSON(tee); err != nil {
+		return nil, err
+	}
+	// The measure stops at the end of the first value or at a syntax
+	// error; whatever follows is read for the decoder to report.
+	if _, err := io.Copy(io.Discard, tee); err != nil || src.err != nil {
+		return nil, inputError(name, cmpErr(src.err, err))
+	}
+	if buf.Len() > maxInput {
+		return nil, overLimit(name)
+	}
+	return buf.Bytes(), nil
+}
+
+// stickyReader remembers the first read error other than io.EOF, which
+// the JSON tokenizer would otherwise report as a syntax error.
+type stickyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *stickyReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF && s.err == nil {
+		s.err = err
+	}
+	return n, err
+}
+
+// cmpErr returns the first error that is not nil.
+func cmpErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// measureJSON streams the tokens of r, counting members and elements and
+// tracking depth, so that an input the redactor would truncate is refused
+// without decoding it. Syntax errors are left to the decoder that follows.
+func measureJSON(r io.Reader) error {
+	d := json.NewDecoder(r)
 	var stack []jsonFrame
 	values := 0
 	pointer := func() string {
@@ -165,25 +229,42 @@ func (f *jsonFrame) advance() {
 	}
 }
 
-// readInput reads FILE, or all of standard input for "" or "-".
+// readInput reads FILE, or all of standard input for "" or "-", up to
+// maxInput bytes. FILE must be a regular file (safefile); "-" reads a pipe.
 func readInput(name string, stdin io.Reader) ([]byte, error) {
-	if name == "" || name == "-" {
-		s, err := readAll(stdin)
-		return []byte(s), err
+	r := stdin
+	if name != "" && name != "-" {
+		f, err := safefile.Open(name)
+		if err != nil {
+			return nil, pathError("FILE", name, err)
+		}
+		defer f.Close()
+		r = f
 	}
-	f, err := os.Open(name)
+	b, err := io.ReadAll(io.LimitReader(r, maxInput+1))
 	if err != nil {
-		return nil, describePathErr(err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxInput+1))
-	if err != nil {
-		return nil, describePathErr(err)
+		return nil, inputError(name, err)
 	}
 	if len(b) > maxInput {
-		return nil, fmt.Errorf("%s is over the %d-byte limit", name, maxInput)
+		return nil, overLimit(name)
 	}
 	return b, nil
+}
+
+// inputError reports a failed read of FILE or standard input.
+func inputError(name string, err error) error {
+	if name == "" || name == "-" {
+		return fmt.Errorf("reading standard input: %w", err)
+	}
+	return pathError("FILE", name, err)
+}
+
+// overLimit reports an input of more than maxInput bytes.
+func overLimit(name string) error {
+	if name == "" || name == "-" {
+		return fmt.Errorf("standard input is over the %d-byte limit", maxInput)
+	}
+	return fmt.Errorf("%s is over the %d-byte limit", name, maxInput)
 }
 
 // jsonErr keeps a decoding error to its position: its text may quote the

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -112,5 +115,86 @@ func TestRedactJSONHugeIsMeasuredWhileRead(t *testing.T) {
 	// Reading stdin costs about 5x the input (growing buffer, copies); decoding every value cost 56x.
 	if used := after.TotalAlloc - before.TotalAlloc; used > 8*uint64(len(big)) {
 		t.Fatalf("refusing a %d-byte input allocated %d bytes", len(big), used)
+	}
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// A huge array is refused while it is read: the values are counted as the
+// input streams in, so an array is refused after its first 65537 values,
+// without reading (let alone decoding) the rest. What that costs does not
+// grow with the input: a 48 MiB array costs what a 1 MiB one does (it
+// once cost 4.5 times its size, and decoding all of it 56 times).
+func TestRedactJSONRefusesAHugeArrayWhileReadingIt(t *testing.T) {
+	refuse := func(n int) (read int, alloc uint64) {
+		big := "[" + strings.Repeat("1,", n) + "1]"
+		in := &countingReader{r: strings.NewReader(big)}
+		var out, errb bytes.Buffer
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		code := run([]string{"redact", "json"}, &env{stdin: in, stdout: &out, stderr: &errb, lookup: func(string) (string, bool) { return "", false }})
+		runtime.ReadMemStats(&after)
+		if code != 1 || out.Len() != 0 || !strings.Contains(errb.String(), "over 65536 values") {
+			t.Fatalf("%d bytes: exit %d, stdout %d bytes, stderr %q", len(big), code, out.Len(), errb.String())
+		}
+		if in.n > len(big)/4 {
+			t.Errorf("read %d of %d bytes before refusing", in.n, len(big))
+		}
+		return in.n, after.TotalAlloc - before.TotalAlloc
+	}
+	_, small := refuse(1 << 19)
+	read, large := refuse(24 << 20)
+	if large > 2*small {
+		t.Errorf("refusing 48 MiB allocated %d bytes (read %d), 1 MiB %d", large, read, small)
+	}
+}
+
+// The limit is exact: 65536 members and elements are redacted and
+// printed; one more is refused.
+func TestRedactJSONValueLimitIsExact(t *testing.T) {
+	at := `{"password":"hunter2","list":[` + strings.Repeat("0,", maxJSONValues-3) + `0]}`
+	r := runCLI(t, at, nil, "redact", "json")
+	if r.code != 0 || strings.Contains(r.stdout, "hunter2") || strings.Contains(r.stdout, "TRUNCATED") {
+		t.Fatalf("at the limit: exit %d, stderr %q", r.code, r.stderr)
+	}
+	over := strings.Replace(at, "[", "[0,", 1)
+	if r := runCLI(t, over, nil, "redact", "json"); r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "over 65536 values") {
+		t.Fatalf("one more: %+v", r)
+	}
+}
+
+type failAfter struct {
+	data string
+	err  error
+}
+
+func (f *failAfter) Read(p []byte) (int, error) {
+	if f.data == "" {
+		return 0, f.err
+	}
+	n := copy(p, f.data)
+	f.data = f.data[n:]
+	return n, nil
+}
+
+// A read error of standard input is reported as one, not as the syntax
+// error the tokenizer makes of it.
+func TestRedactJSONReportsAReadError(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"redact", "json"}, &env{stdin: &failAfter{`{"a":[1,`, errors.New("device gone")}, stdout: &out, stderr: &errb,
+		lookup: func(string) (string, bool) { return "", false }})
+	if code != 1 || out.Len() != 0 || errb.String() != "interop: redact json: reading standard input: device gone\n" {
+		t.Fatalf("exit %d, stderr %q", code, errb.String())
 	}
 }

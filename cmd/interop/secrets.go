@@ -16,7 +16,9 @@ check:secrets (@elizaos/prompts): eight error rules (private keys, GitHub,
 Slack, AWS, Google, OpenAI- and Anthropic-style keys) and one warning rule
 (generic credential assignments). Directories are walked for files whose
 name matches a --glob (default *.txt); files named on the command line are
-scanned whatever their name. Each finding is printed as
+scanned whatever their name. A directory named through a symbolic link is
+walked; inside a walk, links to files are followed and links to
+directories are not (a notice says so). Each finding is printed as
 
   FILE:LINE  RULE: LINE-WITH-EVERY-MATCH-MASKED
 
@@ -24,8 +26,11 @@ never with the secret itself. Binary and oversized files are skipped with a
 warning on stderr; the rest is still reported. Exit code 1 when any
 error-level rule matched, 0 otherwise (warnings do not fail), and 2 when
 something could not be checked: a PATH that does not exist, or a file or
-directory that cannot be read (permission denied, a FIFO or device, a file
-of /proc or /sys), named or found in a walk.
+directory that cannot be read (permission denied, a FIFO or device, a
+dangling link, a file of /proc or /sys), named or selected in a walk; each
+is named on stderr. A PATH that does not exist is named by its position
+("PATH 2"), and a bad --glob by its number: an argument that names nothing
+may be a secret pasted in the wrong place, and is never repeated.
 `
 
 func runSecrets(args []string, e *env) int {
@@ -55,7 +60,11 @@ func runSecrets(args []string, e *env) int {
 		if n.Skipped {
 			what = "skipped"
 		}
-		fmt.Fprintf(e.stderr, "interop: secrets scan: %s: %s: %s\n", what, n.File, n.Msg)
+		file := n.File
+		if file == "" {
+			file = fmt.Sprintf("PATH %d", n.Arg) // it names nothing: not repeated
+		}
+		fmt.Fprintf(e.stderr, "interop: secrets scan: %s: %s: %s\n", what, file, n.Msg)
 	}
 	errs := rep.Errors()
 	if *format == "json" {

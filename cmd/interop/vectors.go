@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/interopkit/interop/internal/safefile"
 	"github.com/interopkit/interop/internal/suite"
 	"github.com/interopkit/interop/internal/vector"
 	"github.com/interopkit/interop/vectors"
@@ -19,7 +20,9 @@ Schema it names and the rules of spec/vectors.md, and prints each problem.
 check runs the Go reference implementation over every case and ends with
 the line "N passed, N failed".
 
-Without DIR, the vectors built into this binary are used.
+Without DIR, the vectors built into this binary are used. A vector file
+must be a regular file (a link to one is followed); anything else (a FIFO,
+a device, a file of /proc or /sys) is a problem, never read.
 `
 
 func runVectors(args []string, e *env) int {
@@ -37,10 +40,14 @@ func runVectors(args []string, e *env) int {
 	var fsys fs.FS = vectors.FS
 	if cmd.NArg() == 1 {
 		dir := cmd.Arg(0)
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		st, err := os.Stat(dir)
+		if err != nil {
+			return usagef(e, "vectors %s: %v", op, pathError("DIR", dir, err))
+		}
+		if !st.IsDir() {
 			return usagef(e, "vectors %s: %s is not a directory", op, dir)
 		}
-		fsys = os.DirFS(dir)
+		fsys = safefile.DirFS(dir)
 	}
 	files, problems, err := vector.Read(fsys)
 	if err != nil {

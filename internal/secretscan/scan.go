@@ -38,7 +38,12 @@ type FileFinding struct {
 
 // Notice reports a file that was skipped, or read with a caveat.
 type Notice struct {
-	File    string `json:"file"`
+	File string `json:"file"`
+	// Arg is set, and File empty, for a named path that does not exist:
+	// its position in the paths given to Scan, counting from 1. Such an
+	// argument may be no path at all (a secret pasted in the wrong
+	// place), so it is not repeated.
+	Arg     int    `json:"arg,omitempty"`
 	Skipped bool   `json:"skipped"`
 	Msg     string `json:"message"`
 }
@@ -49,8 +54,9 @@ type Report struct {
 	Notices  []Notice      `json:"notices"`
 	Files    int           `json:"files"` // files scanned
 	// Missing counts what could not be checked: named paths that do not
-	// exist, and files or directories that cannot be read (permission
-	// denied, not a regular file, a pseudo-file of /proc or /sys).
+	// exist, and files or directories, named or selected in a walk, that
+	// cannot be read (permission denied, not a regular file, a dangling
+	// link, a pseudo-file of /proc or /sys).
 	Missing int `json:"missing"`
 }
 
@@ -70,26 +76,34 @@ var ErrBadGlob = errors.New("secretscan: bad glob pattern")
 
 // Scan scans every file named in paths and every file selected by the
 // globs below every directory named in paths, in sorted path order.
-// Unreadable, oversized and binary (NUL-containing) files are skipped with
-// a notice and the scan goes on; text that is not valid UTF-8 is scanned
-// with U+FFFD in place of the bad bytes, as upstream reads it, with a
-// notice. The error is only for bad options or a cancelled context.
+// A directory named through a symbolic link is walked; inside a walk,
+// links to files the globs select are followed, links to directories are
+// not (with a notice). Unreadable, oversized and binary (NUL-containing)
+// files are skipped with a notice and the scan goes on; what cannot be
+// read (see Report.Missing) is counted. Text that is not valid UTF-8 is
+// scanned with U+FFFD in place of the bad bytes, as upstream reads it,
+// with a notice. The error is only for bad options (ErrBadGlob, naming the
+// pattern by its position) or a cancelled context.
 func Scan(ctx context.Context, paths []string, opts Options) (*Report, error) {
 	globs := opts.Globs
 	if len(globs) == 0 {
 		globs = DefaultGlobs
 	}
-	for _, g := range globs {
+	for i, g := range globs {
 		if _, err := filepath.Match(g, ""); err != nil {
-			return nil, fmt.Errorf("%w %q: %v", ErrBadGlob, g, err)
+			return nil, fmt.Errorf("%w: pattern %d: %w", ErrBadGlob, i+1, err)
 		}
 	}
 	rep := &Report{}
 	var files []string
-	for _, p := range paths {
+	for i, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
-			rep.Notices = append(rep.Notices, Notice{File: p, Skipped: true, Msg: describe(err)})
+			n := Notice{File: p, Skipped: true, Msg: describe(err)}
+			if _, lerr := os.Lstat(p); lerr != nil {
+				n.File, n.Arg = "", i+1 // nothing by that name: see Notice.Arg
+			}
+			rep.Notices = append(rep.Notices, n)
 			rep.Missing++
 			continue
 		}
@@ -97,7 +111,13 @@ func Scan(ctx context.Context, paths []string, opts Options) (*Report, error) {
 			files = append(files, p)
 			continue
 		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		root := p
+		if lst, err := os.Lstat(p); err == nil && lst.Mode()&fs.ModeSymlink != 0 {
+			// WalkDir does not follow a link, even at its root; with a
+			// separator at its end, the root is the directory linked to.
+			root = p + string(filepath.Separator)
+		}
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
@@ -106,7 +126,19 @@ func Scan(ctx context.Context, paths []string, opts Options) (*Report, error) {
 				rep.Missing++
 				return nil
 			}
-			if d.Type().IsRegular() && matchAny(globs, d.Name()) {
+			if d.IsDir() {
+				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				if st, err := os.Stat(path); err == nil && st.IsDir() {
+					rep.Notices = append(rep.Notices, Notice{File: path, Skipped: true, Msg: "a symbolic link to a directory: not followed"})
+					return nil
+				}
+			}
+			// Anything else selected is checked as a named file is: a
+			// FIFO, a device or a dangling link is refused and counted,
+			// not passed over.
+			if matchAny(globs, d.Name()) {
 				files = append(files, path)
 			}
 			return nil

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -70,7 +71,7 @@ func TestScanFiles(t *testing.T) {
 	if n := notices["latin1.txt"]; n.Skipped || !strings.Contains(n.Msg, "UTF-8") {
 		t.Errorf("invalid utf-8 notice %+v", n)
 	}
-	if n := notices["missing.txt"]; !n.Skipped || rep.Missing != 1 {
+	if n := notices["."]; !n.Skipped || n.Arg != 3 || rep.Missing != 1 {
 		t.Errorf("missing file notice %+v, missing %d", n, rep.Missing)
 	}
 	rep, err = Scan(context.Background(), []string{"/dev/zero", "/dev/null"}, Options{})
@@ -135,4 +136,111 @@ func FuzzScanText(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A directory named through a symbolic link is walked: it once scanned
+// nothing and passed.
+func TestScanFollowsANamedLinkToADirectory(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "real", "a.txt"), ghp, 0o644)
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink("real", link); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Scan(context.Background(), []string{link}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Files != 1 || rep.Errors() != 1 || rep.Findings[0].File != filepath.Join(link, "a.txt") || rep.Missing != 0 {
+		t.Fatalf("%+v", rep)
+	}
+}
+
+// In a walk, an entry the globs select that is not a regular file is
+// checked as a named one is: a link to a file is scanned, and a FIFO, a
+// device or a dangling link cannot be read and is counted in Missing,
+// never passed over in silence. A link to a directory is not followed,
+// with a notice.
+func TestScanWalkChecksWhatIsNotARegularFile(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "elsewhere", "b.md"), ghp, 0o644)
+	root := filepath.Join(dir, "prompts")
+	write(t, filepath.Join(root, "ok.txt"), "fine\n", 0o644)
+	if err := syscall.Mkfifo(filepath.Join(root, "fifo.txt"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(root, "fifo.bin"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, target := range map[string]string{
+		"linked.txt":   "../elsewhere/b.md",
+		"zero.txt":     "/dev/zero",
+		"dangling.txt": "../nowhere",
+		"subdir":       "../elsewhere",
+	} {
+		if err := os.Symlink(target, filepath.Join(root, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := Scan(context.Background(), []string{root}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Files != 2 || rep.Errors() != 1 || rep.Findings[0].File != filepath.Join(root, "linked.txt") {
+		t.Errorf("files %d, findings %+v", rep.Files, rep.Findings)
+	}
+	if rep.Missing != 3 {
+		t.Errorf("missing %d, want 3 (fifo.txt, zero.txt, dangling.txt): %+v", rep.Missing, rep.Notices)
+	}
+	got := map[string]Notice{}
+	for _, n := range rep.Notices {
+		got[filepath.Base(n.File)] = n
+	}
+	for _, name := range []string{"fifo.txt", "zero.txt", "dangling.txt", "subdir"} {
+		if n, ok := got[name]; !ok || !n.Skipped {
+			t.Errorf("%s: notice %+v", name, n)
+		}
+	}
+	if _, ok := got["fifo.bin"]; ok {
+		t.Error("fifo.bin is not selected by the globs, yet reported")
+	}
+}
+
+// A named path that does not exist may be no path at all (a secret pasted
+// in the wrong place): it is reported by its position, never repeated.
+// So is a bad glob.
+func TestScanDoesNotRepeatArguments(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "a.txt"), "fine\n", 0o644)
+	const secret = "sk-live-SECRET123"
+	rep, err := Scan(context.Background(), []string{dir, secret, filepath.Join(dir, "a.txt", secret)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Missing != 2 || len(rep.Notices) != 2 || rep.Notices[0].Arg != 2 || rep.Notices[1].Arg != 3 {
+		t.Fatalf("%+v", rep)
+	}
+	for _, n := range rep.Notices {
+		if n.File != "" || !n.Skipped || strings.Contains(n.Msg, "SECRET") {
+			t.Errorf("notice %+v", n)
+		}
+	}
+	_, err = Scan(context.Background(), []string{dir}, Options{Globs: []string{"*.txt", "[" + secret}})
+	if !errors.Is(err, ErrBadGlob) || !errors.Is(err, filepath.ErrBadPattern) || strings.Contains(err.Error(), "SECRET") || !strings.Contains(err.Error(), "2") {
+		t.Fatalf("bad glob: %v", err)
+	}
+}
+
+// Root reads a file whatever its mode; for everyone else, a file that
+// cannot be opened is counted in Missing.
+func TestScanCountsAFileThatCannotBeOpened(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads a file of mode 000")
+	}
+	locked := filepath.Join(t.TempDir(), "locked.txt")
+	write(t, locked, ghp, 0o000)
+	rep, err := Scan(context.Background(), []string{locked}, Options{})
+	if err != nil || rep.Missing != 1 || len(rep.Notices) != 1 || rep.Notices[0].File != locked {
+		t.Fatalf("%v %+v", err, rep)
+	}
 }

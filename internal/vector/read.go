@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"github.com/interopkit/interop/internal/safefile"
 	"github.com/interopkit/interop/schemas"
 )
 
@@ -26,6 +27,13 @@ const MaxFileSize = 64 << 20
 // (files named <suite>/<name>.json). It returns the files that are valid
 // and one Problem for each rule a file or case breaks; a file with any
 // problem is left out. The error is for failures to read fsys itself.
+//
+// A file that is not a regular one (after following symbolic links) is a
+// Problem, never read, and every read is bounded by the bytes actually read
+// (MaxFileSize). For a directory of the operating system pass
+// safefile.DirFS, not os.DirFS: it also refuses the files of /proc and
+// /sys, whose size reads 0 and which may block on read (/proc/kmsg), and
+// never blocks on a FIFO that replaces a file after it was checked.
 func Read(fsys fs.FS) ([]*File, []Problem, error) {
 	paths, err := fs.Glob(fsys, "*/*.json")
 	if err != nil {
@@ -76,7 +84,12 @@ func readFile(fsys fs.FS, p string) (*File, []Problem, error) {
 	// The size stat reports is not trusted (files of /proc report 0):
 	// the read itself is bounded.
 	r, err := fsys.Open(p)
-	if err != nil {
+	switch {
+	case errors.Is(err, safefile.ErrNotRegular):
+		return nil, []Problem{{File: p, Msg: "not a regular file"}}, nil
+	case errors.Is(err, safefile.ErrPseudoFile):
+		return nil, []Problem{{File: p, Msg: "not a regular file: " + safefile.ErrPseudoFile.Error()}}, nil
+	case err != nil:
 		return nil, nil, fmt.Errorf("vector: %s: %w", p, err)
 	}
 	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))

@@ -1,7 +1,0 @@
-//go:build !linux
-
-package safefile
-
-import "os"
-
-func pseudo(*os.File) bool { return false }
