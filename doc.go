@@ -4,6 +4,16 @@
 //   - ids and envelope: the Go reference implementation of the runtime
 //     primitives (deterministic UUIDs, the settings envelope and its salt
 //     policy);
+//   - types: Memory, Content, State, the results and the plugin manifest,
+//     with the canonical JSON every language is compared on;
+//   - manifest: plugin manifest validation against plugin.schema.json;
+//   - redact: a slog Handler that redacts secrets by key, and text
+//     redaction without upstream's leaks;
+//   - plugin: the one interface every bridge implements;
+//   - bridge/ipc: plugins in child processes over upstream's NDJSON
+//     protocol, as a host and as a server;
+//   - parity: the conformance gate that drives every peer over the
+//     vectors and judges their answers;
 //   - vectors and schemas: the shared test vectors and their JSON Schemas,
 //     embedded so that the interop command works without a checkout;
 //   - cmd/interop: the command-line tool;
