@@ -35,10 +35,11 @@ const maxInput = 64 << 20
 
 func main() {
 	os.Exit(run(os.Args[1:], &env{
-		stdin:  os.Stdin,
-		stdout: os.Stdout,
-		stderr: os.Stderr,
-		lookup: os.LookupEnv,
+		stdin:   os.Stdin,
+		stdout:  os.Stdout,
+		stderr:  os.Stderr,
+		lookup:  os.LookupEnv,
+		process: true,
 	}))
 }
 
@@ -48,6 +49,9 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	lookup         func(string) (string, bool)
+	// process is true when stdin and stdout are this process's own, so
+	// a command may rearrange file descriptors (plugin serve-example).
+	process bool
 }
 
 const usage = `interop: elizaOS cross-language interop tool

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"runtime"
@@ -259,7 +258,7 @@ func readMessage(text, memFile, stateFile, optFile string) (plugin.Message, map[
 // the stream.
 func serveExample(e *env) int {
 	out := e.stdout
-	if e.stdout == io.Writer(os.Stdout) {
+	if e.process {
 		fd, err := syscall.Dup(1)
 		if err != nil {
 			return failInfra(e, "plugin serve-example: %v", err)
@@ -273,7 +272,7 @@ func serveExample(e *env) int {
 		out = proto
 	}
 	in := e.stdin
-	if e.stdin == io.Reader(os.Stdin) {
+	if e.process {
 		in = ipc.PollableStdin()
 		// The example plugin does no heavy work: one P avoids a thread
 		// hand-off on every request (a 3x shorter round trip here).

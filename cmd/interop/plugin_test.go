@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -59,5 +61,36 @@ func TestPluginCallGoExample(t *testing.T) {
 	cmd = exec.Command(bin, "plugin", "call", "--ipc", "--action", "ECHO", "--", "/nonexistent/child")
 	if err := cmd.Run(); !errors.As(err, new(*exec.ExitError)) || cmd.ProcessState.ExitCode() != 2 {
 		t.Fatalf("a child that does not start: %v", err)
+	}
+}
+
+// serve-example keeps standard output for protocol lines: once it is
+// ready, file descriptor 1 is its standard error, so whatever plugin code
+// prints cannot reach the protocol stream.
+func TestServeExampleKeepsStdoutForProtocol(t *testing.T) {
+	bin := interopBinary(t)
+	cmd := exec.Command(bin, "plugin", "serve-example")
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer stdin.Close()
+	line := make([]byte, 64)
+	if n, err := stdout.Read(line); err != nil || !strings.HasPrefix(string(line[:n]), `{"interop"`) && !strings.Contains(string(line[:n]), `"type":"ready"`) {
+		t.Fatalf("no ready line: %q %v", line[:n], err)
+	}
+	fd := func(n int) string {
+		s, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%d", cmd.Process.Pid, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if fd(1) != fd(2) {
+		t.Fatalf("fd 1 is %s, fd 2 is %s: plugin output would corrupt the protocol", fd(1), fd(2))
 	}
 }
