@@ -35,10 +35,11 @@ type Rule struct {
 // ASCII only.
 const jsSpace = `\t\n\x0B\f\r \x{00A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}`
 
-// Rules are upstream's rules, in upstream's order. Each pattern is written
+// rules are upstream's rules, in upstream's order. Each pattern is written
 // for RE2 with the semantics the JavaScript original has without flags:
 // case-sensitive, \b on ASCII word characters (as RE2's), \s spelled out.
-var Rules = []Rule{
+// Unexported and never modified: Rules hands out a copy.
+var rules = []Rule{
 	{Name: "Private key material", Severity: Error, re: regexp.MustCompile(`-----BEGIN (?:RSA |EC |OPENSSH |)PRIVATE KEY-----`)},
 	{Name: "GitHub token", Severity: Error, re: regexp.MustCompile(`\bghp_[A-Za-z0-9]{20,}\b`)},
 	{Name: "GitHub fine-grained token", Severity: Error, re: regexp.MustCompile(`\bgithub_pat_[A-Za-z0-9_]{20,}\b`)},
@@ -61,6 +62,9 @@ type Finding struct {
 	Text string `json:"text"`
 }
 
+// Rules returns upstream's rules, in upstream's order (a copy).
+func Rules() []Rule { return append([]Rule(nil), rules...) }
+
 // ScanText applies every rule to every line of text, lines split at "\n"
 // or "\r\n" as upstream splits them, and returns the findings in line
 // order, then rule order. text must be valid UTF-8 (see ScanFile for how
@@ -71,7 +75,7 @@ func ScanText(text string) []Finding {
 		var hits []Rule
 		var spans [][2]int
 		u := newUnits(line)
-		for _, r := range Rules {
+		for _, r := range rules {
 			ms := r.re.FindAllStringSubmatchIndex(u.s, -1)
 			if len(ms) == 0 {
 				continue

@@ -16,8 +16,9 @@ import (
 	"github.com/interopkit/interop/internal/safefile"
 )
 
-// DefaultGlobs selects prompt templates, as upstream does.
-var DefaultGlobs = []string{"*.txt"}
+// DefaultGlobs returns the globs that select prompt templates, as upstream
+// does (a new slice each time: nothing shared can be changed).
+func DefaultGlobs() []string { return []string{"*.txt"} }
 
 // MaxFileSize bounds one scanned file; a larger one is skipped with a notice.
 const MaxFileSize = 16 << 20
@@ -87,7 +88,7 @@ var ErrBadGlob = errors.New("secretscan: bad glob pattern")
 func Scan(ctx context.Context, paths []string, opts Options) (*Report, error) {
 	globs := opts.Globs
 	if len(globs) == 0 {
-		globs = DefaultGlobs
+		globs = DefaultGlobs()
 	}
 	for i, g := range globs {
 		if _, err := filepath.Match(g, ""); err != nil {
