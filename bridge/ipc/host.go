@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,6 +36,9 @@ const (
 	// upstream bridge_server.py reads.
 	pythonLineLimit = 65536
 )
+
+// spinFor is how long a caller waits for its reply awake before parking.
+const spinFor = 50 * time.Microsecond
 
 // Src is the src attribute of every event the host logs.
 const Src = "interop:ipc"
@@ -110,6 +114,13 @@ type Host struct {
 
 	closeOnce  sync.Once
 	Unexpected atomic.Int64 // replies with an unknown id or the wrong type
+	recent     atomic.Int64 // a moving average of round trips, in nanoseconds
+}
+
+// observe folds one round trip into the moving average (weight 1/8).
+func (h *Host) observe(d time.Duration) {
+	old := h.recent.Load()
+	h.recent.Store(old + (int64(d)-old)/8)
 }
 
 type call struct {
@@ -491,8 +502,26 @@ func (h *Host) do(ctx context.Context, req *request) (*message, error) {
 		}
 		return nil, h.stoppedErr()
 	}
+	// A short spin before parking, for a child that answers fast: on a
+	// small machine a thread that stays awake for the reply avoids the
+	// wake-up of an idle CPU (measured: the Node child's round trip 100 to
+	// 85 µs). A slow child (Python, 250 µs) would only lose the CPU it
+	// needs, so the spin follows the recent round trips.
+	t0 := time.Now()
+	if time.Duration(h.recent.Load()) < 2*spinFor {
+		for time.Since(t0) < spinFor {
+			select {
+			case r := <-c.reply:
+				h.observe(time.Since(t0))
+				return r.m, r.err
+			default:
+				runtime.Gosched()
+			}
+		}
+	}
 	select {
 	case r := <-c.reply:
+		h.observe(time.Since(t0))
 		return r.m, r.err
 	case <-ctx.Done():
 		if h.forget(req.ID) && h.has(FeatureCancel) {
