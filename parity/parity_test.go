@@ -16,6 +16,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/interopkit/interop/bridge/ipc"
 	"github.com/interopkit/interop/internal/leaktest"
 	"github.com/interopkit/interop/internal/peerproto"
 	"github.com/interopkit/interop/internal/suite"
@@ -83,7 +84,7 @@ func fakePeer(mode string) int {
 		hello.Suites = append(hello.Suites, strings.Split(extra, ",")...)
 	}
 	out.Write(hello)
-	in := peerproto.NewReader(os.Stdin)
+	in := peerproto.NewReader(ipc.PollableStdin()) // as interop peer reads
 	answered := 0
 	for {
 		m, err := in.Read()

@@ -37,8 +37,10 @@ const (
 	pythonLineLimit = 65536
 )
 
-// spinFor is how long a caller waits for its reply awake before parking.
-const spinFor = 50 * time.Microsecond
+// SpinFor is how long a caller, the host's reader and a server's reader
+// wait awake for the next line before parking, when the child answers
+// fast.
+const SpinFor = 50 * time.Microsecond
 
 // Src is the src attribute of every event the host logs.
 const Src = "interop:ipc"
@@ -116,6 +118,9 @@ type Host struct {
 	Unexpected atomic.Int64 // replies with an unknown id or the wrong type
 	recent     atomic.Int64 // a moving average of round trips, in nanoseconds
 }
+
+// fast reports whether the child has been answering within twice SpinFor.
+func (h *Host) fast() bool { return time.Duration(h.recent.Load()) < 2*SpinFor }
 
 // observe folds one round trip into the moving average (weight 1/8).
 func (h *Host) observe(d time.Duration) {
@@ -279,7 +284,13 @@ func prefix(line []byte) string {
 // read reads the ready line, then every reply, until the output ends;
 // then it reaps the child and fails every pending call.
 func (h *Host) read(ready chan<- error) {
-	r := ndjson.NewReader(h.p.Stdout(), h.cfg.MaxMessageBytes)
+	var out io.Reader = h.p.Stdout()
+	if f, ok := out.(*os.File); ok {
+		// As PollableStdin, for a child that answers fast (the same
+		// moving average as the callers' spin).
+		out = proc.SpinReader(f, SpinFor, h.fast)
+	}
+	r := ndjson.NewReader(out, h.cfg.MaxMessageBytes)
 	isReady := false
 	var end error
 	defer func() {
@@ -508,8 +519,8 @@ func (h *Host) do(ctx context.Context, req *request) (*message, error) {
 	// 85 µs). A slow child (Python, 250 µs) would only lose the CPU it
 	// needs, so the spin follows the recent round trips.
 	t0 := time.Now()
-	if time.Duration(h.recent.Load()) < 2*spinFor {
-		for time.Since(t0) < spinFor {
+	if h.fast() {
+		for time.Since(t0) < SpinFor {
 			select {
 			case r := <-c.reply:
 				h.observe(time.Since(t0))

@@ -8,12 +8,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"sync"
 	"syscall"
-	"time"
 
 	"github.com/interopkit/interop/internal/ndjson"
+	"github.com/interopkit/interop/internal/proc"
 	"github.com/interopkit/interop/plugin"
 	"github.com/interopkit/interop/types"
 )
@@ -118,40 +117,7 @@ func PollableStdin() io.Reader {
 	if err := syscall.SetNonblock(0, true); err != nil {
 		return os.Stdin
 	}
-	return &spinReader{f: os.NewFile(0, "/dev/stdin")}
-}
-
-// spinReader tries a non-blocking read for a short while before a
-// blocking one.
-type spinReader struct{ f *os.File }
-
-func (r *spinReader) Read(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
-	if rc, err := r.f.SyscallConn(); err == nil {
-		var n int
-		var rerr error
-		for t0 := time.Now(); time.Since(t0) < spinFor; {
-			got := false
-			_ = rc.Read(func(fd uintptr) bool {
-				n, rerr = syscall.Read(int(fd), p)
-				got = rerr != syscall.EAGAIN
-				return true // never wait here: the spin decides
-			})
-			if got {
-				if rerr != nil {
-					break // let the file's own Read report it
-				}
-				if n == 0 {
-					return 0, io.EOF
-				}
-				return n, nil
-			}
-			runtime.Gosched()
-		}
-	}
-	return r.f.Read(p)
+	return proc.SpinReader(os.NewFile(0, "/dev/stdin"), SpinFor, nil)
 }
 
 type server struct {

@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/interopkit/interop/bridge/ipc"
 	"github.com/interopkit/interop/internal/safefile"
 	"github.com/interopkit/interop/internal/suite"
 	"github.com/interopkit/interop/parity"
@@ -106,7 +107,11 @@ func runPeer(args []string, e *env) int {
 		}
 		return usagef(e, "peer: takes no arguments")
 	}
-	if err := suite.Serve(e.stdin, e.stdout); err != nil {
+	in := e.stdin
+	if e.process {
+		in = ipc.PollableStdin() // the gate runs one case at a time: stay awake for the next
+	}
+	if err := suite.Serve(in, e.stdout); err != nil {
 		return failf(e, "peer: %v", err)
 	}
 	return exitOK

@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/interopkit/interop/internal/peerproto"
@@ -50,7 +52,14 @@ type Peer struct {
 	stop   chan struct{} // closed when the peer is killed: ends the reader
 	once   sync.Once
 	nextID int64
+	recent atomic.Int64 // moving average of run times, in nanoseconds
 }
+
+// spinFor is how long the reader stays awake for an answer, when the peer
+// answers fast.
+const spinFor = 50 * time.Microsecond
+
+func (pr *Peer) fast() bool { return time.Duration(pr.recent.Load()) < 2*spinFor }
 
 type readResult struct {
 	m   *peerproto.Message
@@ -67,7 +76,13 @@ func Start(ctx context.Context, spec Spec, startTimeout time.Duration) (*Peer, e
 	// One goroutine reads until the output ends, then reaps the process.
 	go func() {
 		defer p.Reap()
-		r := peerproto.NewReader(p.Stdout())
+		var out io.Reader = p.Stdout()
+		if f, ok := out.(*os.File); ok {
+			// Lock-step runs against a fast peer: stay awake for the
+			// answer (the gate's per-case overhead); not for a slow one.
+			out = proc.SpinReader(f, spinFor, pr.fast)
+		}
+		r := peerproto.NewReader(out)
 		for {
 			m, err := r.Read()
 			select {
@@ -129,6 +144,11 @@ func (e *StartError) Unwrap() []error { return []error{ErrStart, e.Err} }
 func (pr *Peer) Run(ctx context.Context, req *peerproto.Message, timeout time.Duration) (*peerproto.Message, error) {
 	pr.nextID++
 	id := pr.nextID
+	t0 := time.Now()
+	defer func() {
+		old := pr.recent.Load()
+		pr.recent.Store(old + (int64(time.Since(t0))-old)/8)
+	}()
 	req.Type, req.ID = peerproto.TypeRun, &id
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
