@@ -106,14 +106,20 @@ func Serve(ctx context.Context, p plugin.Plugin, in io.Reader, out io.Writer, op
 	}
 }
 
-// PollableStdin returns this process's standard input switched to
-// non-blocking mode, read through Go's poller, after a short spin: a server
-// whose host sends its next request within tens of microseconds reads it
-// without parking (the wake-up of an idle CPU is most of a round trip on a
-// small machine), and otherwise parks in the poller instead of a thread in
-// a read system call. Standard input must not be used through os.Stdin
-// afterwards.
+// PollableStdin returns this process's standard input, when it is a pipe,
+// switched to non-blocking mode, read through Go's poller, after a short
+// spin: a server whose host sends its next request within tens of
+// microseconds reads it without parking (the wake-up of an idle CPU is
+// most of a round trip on a small machine), and otherwise parks in the
+// poller instead of a thread in a read system call. Standard input must not
+// be used through os.Stdin afterwards. Anything but a pipe (a terminal
+// shared with a shell, a file) is returned as os.Stdin, untouched: the
+// non-blocking mode would outlive this process there.
 func PollableStdin() io.Reader {
+	var st syscall.Stat_t
+	if err := syscall.Fstat(0, &st); err != nil || st.Mode&syscall.S_IFMT != syscall.S_IFIFO {
+		return os.Stdin
+	}
 	if err := syscall.SetNonblock(0, true); err != nil {
 		return os.Stdin
 	}
