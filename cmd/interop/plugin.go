@@ -23,26 +23,40 @@ import (
 )
 
 const pluginHelp = `
-Usage: interop plugin manifest --ipc [flags] -- CMD [ARGS...]
-       interop plugin call --ipc [flags] (--action NAME | --provider NAME | --evaluator NAME) -- CMD [ARGS...]
+Usage: interop plugin manifest BRIDGE [flags]
+       interop plugin call BRIDGE [flags] (--action NAME | --provider NAME | --evaluator NAME)
        interop plugin serve-example
-       interop plugin peer --name NAME --ipc -- CMD [ARGS...]
+       interop plugin host-ffi FILE
+       interop plugin peer --name NAME BRIDGE
 
-manifest starts CMD as an IPC plugin child (spec/ipc.md) and prints its
-manifest. call starts it, passes it --config values (plugin.init), runs one
-action, provider or evaluator on a message and prints the result as JSON.
-serve-example runs the Go example plugin (spec/example-plugin.md) as an IPC
-child on standard input and output. peer serves the plugin.example suite to
-the parity gate with the plugin behind the IPC bridge (the gate's columns
-go-ipc, python-ipc and ts-ipc).
+BRIDGE says where the plugin runs:
+  --ipc [flags] -- CMD [ARGS...]   a child process speaking spec/ipc.md
+  --wasm FILE                      a WebAssembly module (spec/wasm.md), sandboxed
+  --ffi FILE [--isolated]          a native shared library (spec/ffi.md): in this
+                                   process (trusted code), or with --isolated in a
+                                   child process that a crash cannot take down
 
-The child's environment is deny-by-default: PATH, HOME, LANG, LC_ALL, TMPDIR
-and TZ, plus what --env names (NAME takes this process's value, NAME=VALUE
-sets one). Its stderr is logged, redacted, on this command's stderr.
+manifest loads the plugin and prints its manifest. call loads it, passes it
+--config values (plugin.init), runs one action, provider or evaluator on a
+message and prints the result as JSON. serve-example runs the Go example
+plugin (spec/example-plugin.md) as an IPC child on standard input and
+output; host-ffi serves a shared library the same way (the child of
+--ffi --isolated). peer serves the plugin.example suite to the parity gate
+with the plugin behind a bridge (the gate's columns go-ipc, python-ipc,
+ts-ipc, go-wasm, c-wasm, rust-wasm, c-ffi and rust-ffi).
+
+An IPC child's environment is deny-by-default: PATH, HOME, LANG, LC_ALL,
+TMPDIR and TZ, plus what --env names (NAME takes this process's value,
+NAME=VALUE sets one). Its stderr is logged, redacted, on this command's
+stderr. A WebAssembly guest gets no files, environment or network; its log
+lines are logged the same way.
 
 Flags of call and manifest:
   --timeout D        deadline of the start and of the call (default 30s)
-  --env NAME[=VALUE] pass a variable to the child (repeatable)
+  --env NAME[=VALUE] pass a variable to an IPC child (repeatable)
+  --max-memory N     WebAssembly memory per instance, in bytes; K, M, G
+                     suffixes are powers of 1024 (default 64M)
+  --max-module-bytes N  the largest WebAssembly module loaded (default 32M)
   --config NAME=VALUE  plugin configuration for plugin.init (repeatable)
   --text TEXT        the message text (builds a Memory)
   --memory FILE      the Memory as JSON (instead of --text)
@@ -55,12 +69,15 @@ success false) or refused (validation false); 2 a usage or bridge failure.
 `
 
 func runPlugin(args []string, e *env) int {
-	op, code, ok := operation("plugin", args, pluginHelp, []string{"manifest", "call", "serve-example", "peer"}, e)
+	op, code, ok := operation("plugin", args, pluginHelp, []string{"manifest", "call", "serve-example", "host-ffi", "peer"}, e)
 	if !ok {
 		return code
 	}
 	if op == "peer" {
 		return runPluginPeer(args[1:], e)
+	}
+	if op == "host-ffi" {
+		return runHostFFI(args[1:], e)
 	}
 	if op == "serve-example" {
 		if len(args) > 1 {
@@ -69,10 +86,11 @@ func runPlugin(args []string, e *env) int {
 		return serveExample(e)
 	}
 	cmd := newFlags("plugin "+op, pluginHelp)
-	useIPC := cmd.Bool("ipc", false, "run the plugin as an IPC child: -- CMD [ARGS...]")
+	var br bridgeFlags
+	br.register(cmd)
 	timeout := cmd.Duration("timeout", 30*time.Second, "deadline of the start and of the call")
 	var envs, configs multi
-	cmd.Var(&envs, "env", "pass `NAME[=VALUE]` to the child (repeatable)")
+	cmd.Var(&envs, "env", "pass `NAME[=VALUE]` to an IPC child (repeatable)")
 	cmd.Var(&configs, "config", "plugin configuration `NAME=VALUE` (repeatable)")
 	action := cmd.String("action", "", "run the action `NAME`")
 	provider := cmd.String("provider", "", "run the provider `NAME`")
@@ -85,11 +103,8 @@ func runPlugin(args []string, e *env) int {
 	if code, done := cmd.parse(args[1:], e); done {
 		return code
 	}
-	if !*useIPC {
-		return usagef(e, "plugin %s: say which bridge: --ipc -- CMD [ARGS...]", op)
-	}
-	if cmd.NArg() == 0 {
-		return usagef(e, "plugin %s: give the child's command after --", op)
+	if err := br.check(cmd.Args()); err != nil {
+		return usagef(e, "plugin %s: %v", op, err)
 	}
 	if *timeout <= 0 {
 		return usagef(e, "plugin %s: --timeout must be a positive duration", op)
@@ -132,7 +147,7 @@ func runPlugin(args []string, e *env) int {
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{ReplaceAttr: dropTime}))
-	h, err := ipc.Start(ctx, ipc.Config{Command: cmd.Args(), Env: envs, StartTimeout: *timeout, RequestTimeout: *timeout, Logger: logger})
+	h, err := br.open(ctx, cmd.Args(), envs, *timeout, logger)
 	if err != nil {
 		return failInfra(e, "plugin %s: %v", op, err)
 	}
@@ -293,18 +308,23 @@ func serveExample(e *env) int {
 func runPluginPeer(args []string, e *env) int {
 	cmd := newFlags("plugin peer", pluginHelp)
 	name := cmd.String("name", "", "the peer's `NAME` in reports")
-	useIPC := cmd.Bool("ipc", false, "run the plugin as an IPC child: -- CMD [ARGS...]")
-	timeout := cmd.Duration("start-timeout", 30*time.Second, "deadline for the child's ready line")
+	var br bridgeFlags
+	br.register(cmd)
+	timeout := cmd.Duration("start-timeout", 30*time.Second, "deadline for loading the plugin")
 	if code, done := cmd.parse(args, e); done {
 		return code
 	}
-	if !*useIPC || cmd.NArg() == 0 || !peerName.MatchString(*name) {
-		return usagef(e, "plugin peer: want --name NAME --ipc -- CMD [ARGS...]")
+	if !peerName.MatchString(*name) {
+		return usagef(e, "plugin peer: want --name NAME BRIDGE")
+	}
+	if err := br.check(cmd.Args()); err != nil {
+		return usagef(e, "plugin peer: %v", err)
 	}
 	ctx, stop := signalContext()
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn, ReplaceAttr: dropTime}))
-	h, err := ipc.Start(ctx, ipc.Config{Command: cmd.Args(), StartTimeout: *timeout, RequestTimeout: 10 * time.Second, Logger: logger})
+	br.callTimeout = 10 * time.Second
+	h, err := br.open(ctx, cmd.Args(), nil, *timeout, logger)
 	if err != nil {
 		return failInfra(e, "plugin peer: %v", err)
 	}
@@ -318,7 +338,7 @@ func runPluginPeer(args []string, e *env) int {
 		version = *m.Version
 	}
 	hello := &peerproto.Message{Type: peerproto.TypeHello, Protocol: peerproto.Version,
-		Peer:   &peerproto.PeerInfo{Name: *name, Language: language, Implementation: m.Name + " via bridge/ipc", Version: version},
+		Peer:   &peerproto.PeerInfo{Name: *name, Language: language, Implementation: m.Name + " via bridge/" + br.kind(), Version: version},
 		Suites: []string{pluginsuite.Suite}}
 	handle := func(req *peerproto.Message) *peerproto.Message {
 		res := &peerproto.Message{Type: peerproto.TypeResult, ID: req.ID}

@@ -94,3 +94,70 @@ func TestServeExampleKeepsStdoutForProtocol(t *testing.T) {
 		t.Fatalf("fd 1 is %s, fd 2 is %s: plugin output would corrupt the protocol", fd(1), fd(2))
 	}
 }
+
+// interop plugin call --wasm runs the Go example guest in the sandbox,
+// with the limits settable by flags.
+func TestPluginCallWASM(t *testing.T) {
+	guest := "../../build/guests/go-example.wasm"
+	if _, err := os.Stat(guest); err != nil {
+		if os.Getenv("INTEROP_REQUIRE_GUESTS") != "" {
+			t.Fatalf("%s is missing; make test builds it", guest)
+		}
+		t.Skipf("%s is missing: run make guests first (make test does)", guest)
+	}
+	bin := interopBinary(t)
+	run := func(args ...string) (int, string, string) {
+		cmd := exec.Command(bin, append([]string{"plugin"}, args...)...)
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		var ee *exec.ExitError
+		switch {
+		case err == nil:
+			return 0, out.String(), errb.String()
+		case errors.As(err, &ee):
+			return ee.ExitCode(), out.String(), errb.String()
+		}
+		t.Fatal(err)
+		return 0, "", ""
+	}
+	want, _ := ids.StringToUUID("hello world")
+	if code, out, errs := run("call", "--wasm", guest, "--action", "UUID", "--text", "hello world"); code != 0 || !strings.Contains(out, want) {
+		t.Fatalf("UUID: %d %s %s", code, out, errs)
+	}
+	if code, out, _ := run("manifest", "--wasm", guest); code != 0 || !strings.Contains(out, `"language": "go"`) {
+		t.Fatalf("manifest: %d %s", code, out)
+	}
+	if code, _, errs := run("call", "--wasm", guest, "--action", "FAIL"); code != 1 || !strings.Contains(errs, "example failure") {
+		t.Fatalf("FAIL: %d %s", code, errs)
+	}
+	if code, out, _ := run("call", "--wasm", guest, "--provider", "EXAMPLE", "--config", "GREETING=hey"); code != 0 || !strings.Contains(out, `"greeting": "hey"`) {
+		t.Fatalf("provider after init: %d %s", code, out)
+	}
+	if code, _, errs := run("manifest", "--wasm", guest, "--max-module-bytes", "1K"); code != 2 || !strings.Contains(errs, "wasm binary too large (") {
+		t.Fatalf("--max-module-bytes: %d %s", code, errs)
+	}
+	if code, _, errs := run("call", "--wasm", guest, "--timeout", "300ms", "--action", "SLEEP", "--options", writeJSON(t, `{"ms": 5000}`)); code != 2 || !strings.Contains(errs, "deadline exceeded") {
+		t.Fatalf("--timeout: %d %s", code, errs)
+	}
+	for _, bad := range [][]string{
+		{"manifest", "--wasm", guest, "--max-memory", "lots"},
+		{"manifest", "--wasm", guest, "--", "extra"},
+		{"manifest", "--wasm", guest, "--ipc"},
+		{"manifest", "--wasm", guest, "--isolated"},
+		{"manifest"},
+	} {
+		if code, _, errs := run(bad...); code != 2 || errs == "" {
+			t.Errorf("%q: exit %d, stderr %q; want a usage error", bad, code, errs)
+		}
+	}
+}
+
+func writeJSON(t *testing.T, s string) string {
+	t.Helper()
+	path := t.TempDir() + "/x.json"
+	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}

@@ -45,6 +45,7 @@ type Plugin struct {
 	mu       sync.Mutex
 	greeting string
 	closed   bool
+	sleep    func(ctx context.Context, d time.Duration) error
 }
 
 // New returns the example plugin.
@@ -120,16 +121,37 @@ func (p *Plugin) InvokeAction(ctx context.Context, name string, msg plugin.Messa
 		if !ok {
 			return nil, &plugin.Error{Op: "action.invoke", Name: name, Message: "bad sleep"}
 		}
-		t := time.NewTimer(time.Duration(ms) * time.Millisecond)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		if err := p.wait(ctx, time.Duration(ms)*time.Millisecond); err != nil {
+			return nil, err
 		}
 		return &types.ActionResult{Success: true, Text: str("slept")}, nil
 	}
 	return &types.ActionResult{Success: false, Error: str("Action not found: " + name)}, nil
+}
+
+// SetSleep replaces how SLEEP waits: a WebAssembly guest waits through
+// its host, which can end the wait when the call is cancelled.
+func (p *Plugin) SetSleep(sleep func(ctx context.Context, d time.Duration) error) {
+	p.mu.Lock()
+	p.sleep = sleep
+	p.mu.Unlock()
+}
+
+func (p *Plugin) wait(ctx context.Context, d time.Duration) error {
+	p.mu.Lock()
+	sleep := p.sleep
+	p.mu.Unlock()
+	if sleep != nil {
+		return sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // sleepMillis reads options.ms: an integer from 0 to 10000, as a JSON
