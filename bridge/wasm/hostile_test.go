@@ -306,3 +306,37 @@ func TestInputTooLarge(t *testing.T) {
 		t.Fatalf("err = %v, want plugin.ErrTooLarge", err)
 	}
 }
+
+func TestManifestLoopHasADeadline(t *testing.T) {
+	src := strings.Replace(guestWAT(""), fmt.Sprintf("(func (export \"get_manifest\") (result i64) (i64.const %d))", int64(16)<<32|int64(len(hostileManifest))),
+		`(func (export "get_manifest") (result i64) (loop $l (br $l)) (i64.const 0))`, 1)
+	start := time.Now()
+	_, err := loadWAT(t, src, Config{CallTimeout: 200 * time.Millisecond})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+}
+
+// A guest sleeping in WASI's poll_oneoff for a minute is stopped at its
+// deadline: the host sleeps for it in short naps.
+func TestWASISleepHasADeadline(t *testing.T) {
+	src := strings.Replace(guestWAT(`(func (export "invoke_action") `+invokeSig+`
+		(i32.store8 (i32.const 8200) (i32.const 0))
+		(i32.store (i32.const 8208) (i32.const 1))
+		(i64.store (i32.const 8216) (i64.const 60000000000))
+		(drop (call $poll (i32.const 8192) (i32.const 9000) (i32.const 1) (i32.const 9100)))
+		(i64.const 0))`),
+		`(memory`, `(import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32))) (memory`, 1)
+	p := mustLoad(t, src, Config{CallTimeout: 300 * time.Millisecond})
+	start := time.Now()
+	_, err := p.InvokeAction(context.Background(), "X", msg, nil)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("a 60 s WASI sleep with a 300 ms deadline took %v", d)
+	}
+}

@@ -123,6 +123,7 @@ type instance struct {
 	size    uint32 // memory size when the call began
 	buf     uint32 // the input buffer, from alloc; kept across calls
 	bufSize uint32
+	done    <-chan struct{} // the running call's context
 	broken  bool // trapped, aborted, exited or interrupted: discard
 }
 
@@ -186,7 +187,9 @@ func load(ctx context.Context, bin []byte, cfg Config) (*Plugin, error) {
 		_ = rt.Close(ctx)
 		return nil, err
 	}
-	raw, err := p.invoke(ctx, in, exGetManifest)
+	mctx, cancel := p.deadline(ctx)
+	defer cancel()
+	raw, err := p.invoke(mctx, in, exGetManifest)
 	if err == nil && raw == nil {
 		err = fmt.Errorf("%w: get_manifest returned no manifest", ErrBadResult)
 	}
@@ -303,8 +306,21 @@ func (p *Plugin) compile(ctx context.Context, bin []byte) error {
 	}
 	p.modCfg = wazero.NewModuleConfig().WithName("").WithStartFunctions("_initialize").
 		WithStdout(&logWriter{p: p, event: EventStdout}).WithStderr(&logWriter{p: p, event: EventStderr}).
-		WithRandSource(rand.Reader).WithSysWalltime().WithSysNanotime().WithSysNanosleep()
+		WithRandSource(rand.Reader).WithSysWalltime().WithSysNanotime()
 	return nil
+}
+
+// nanosleep is a guest's WASI sleep. wazero's own cannot see the call's
+// context, so a guest asking for an hour would hold the call past its
+// deadline; this one ends when the call does, and the guest's
+// interruption check then stops it.
+func (in *instance) nanosleep(ns int64) {
+	t := time.NewTimer(time.Duration(ns))
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-in.done:
+	}
 }
 
 func equalTypes(a, b []api.ValueType) bool { return bytes.Equal(a, b) }
@@ -326,11 +342,12 @@ func (p *Plugin) instantiate(ctx context.Context) (*instance, error) {
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.CallTimeout)
 	defer cancel()
 	st := &callState{}
-	mod, err := p.rt.InstantiateModule(context.WithValue(ctx, stateKey{}, st), p.cm, p.modCfg)
+	in := &instance{done: ctx.Done()}
+	mod, err := p.rt.InstantiateModule(context.WithValue(ctx, stateKey{}, st), p.cm, p.modCfg.WithNanosleep(in.nanosleep))
 	if err != nil {
 		return nil, p.classify(ctx, "instantiate", st, nil, err)
 	}
-	in := &instance{mod: mod, mem: mod.ExportedMemory("memory"), alloc: mod.ExportedFunction("alloc"), dealloc: mod.ExportedFunction("dealloc")}
+	in.mod, in.mem, in.alloc, in.dealloc = mod, mod.ExportedMemory("memory"), mod.ExportedFunction("alloc"), mod.ExportedFunction("dealloc")
 	for e := range nExports {
 		if p.has[e] {
 			in.fns[e] = mod.ExportedFunction(exportNames[e])
@@ -450,6 +467,7 @@ func (p *Plugin) invoke(ctx context.Context, in *instance, e export, args ...[]b
 	st := &callState{}
 	cctx := context.WithValue(ctx, stateKey{}, st)
 	in.size = in.mem.Size()
+	in.done = ctx.Done()
 	total := 0
 	for _, a := range args {
 		total += len(a)
@@ -469,6 +487,11 @@ func (p *Plugin) invoke(ctx context.Context, in *instance, e export, args ...[]b
 	}
 	if err := in.fns[e].CallWithStack(cctx, in.stack[:]); err != nil {
 		return nil, p.classify(ctx, name, st, in, err)
+	}
+	if ctx.Err() != nil {
+		// Finished, but past its deadline: a sleep or a wait was cut
+		// short, so the answer cannot be trusted, nor the instance.
+		return nil, p.classify(ctx, name, st, in, ctx.Err())
 	}
 	// The stack is reused by the deallocations that follow.
 	in.ret = in.stack[0]
