@@ -124,7 +124,7 @@ type instance struct {
 	buf     uint32 // the input buffer, from alloc; kept across calls
 	bufSize uint32
 	done    <-chan struct{} // the running call's context
-	broken  bool // trapped, aborted, exited or interrupted: discard
+	broken  bool            // trapped, aborted, exited or interrupted: discard
 }
 
 // Load reads a module from a file, refusing one over MaxModuleBytes before
