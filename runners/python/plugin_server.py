@@ -60,6 +60,7 @@ import importlib.util  # noqa: E402
 import inspect  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
+import stat  # noqa: E402
 import threading  # noqa: E402
 import traceback  # noqa: E402
 from collections.abc import Mapping  # noqa: E402
@@ -205,9 +206,56 @@ def _split_extra(obj: Mapping[str, Any], declared: set[str]) -> dict[str, Any]:
     return out
 
 
+def _string_fields(descriptor: Any) -> dict[str, str]:
+    """JSON name to field name of a message's singular string fields."""
+    return {f.json_name: f.name for f in descriptor.fields if f.type == f.TYPE_STRING and not f.is_repeated}
+
+
+_MEMORY_STRINGS = _string_fields(_Memory.DESCRIPTOR)
+_CONTENT_STRINGS = _string_fields(_Memory.DESCRIPTOR.fields_by_name["content"].message_type)
+_Content = type(_Memory().content)
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _memory_fast(value: Mapping[str, Any]) -> Any:
+    """The Memory of the common shape (string members, an integer createdAt, a
+    content of string members) built directly: ParseDict is most of the cost
+    of a small call. None for any other shape, which ParseDict then reads."""
+    kwargs: dict[str, Any] = {}
+    for key, v in value.items():
+        if key == "content":
+            if type(v) is not dict:
+                return None
+            content: dict[str, str] = {}
+            for ckey, cv in v.items():
+                name = _CONTENT_STRINGS.get(ckey)
+                if name is None or type(cv) is not str:
+                    return None
+                content[name] = cv
+            kwargs["content"] = content
+        elif key == "createdAt":
+            if type(v) is not int or not _INT64[0] <= v <= _INT64[1]:
+                return None
+            kwargs["created_at"] = v
+        else:
+            name = _MEMORY_STRINGS.get(key)
+            if name is None or type(v) is not str:
+                return None
+            kwargs[name] = v
+    try:
+        if "content" in kwargs:
+            kwargs["content"] = _Content(**kwargs["content"])
+        return _Memory(**kwargs)
+    except Exception:  # noqa: BLE001 - ParseDict gives the error its own words
+        return None
+
+
 def _memory_from_json(value: Any) -> Any:
     if not isinstance(value, Mapping):
         raise TypeError("memory is not a JSON object")
+    memory = _memory_fast(value)
+    if memory is not None:
+        return memory
     return _json_format.ParseDict(value, _Memory(), ignore_unknown_fields=True)
 
 
@@ -398,7 +446,18 @@ class PluginServer:
         if handler is None:
             self.error(req_id, f"Unknown request type: {req_type}")
             return
-        task = asyncio.get_running_loop().create_task(self._run(req_id, handler, msg))
+        # Run the handler at once: most finish without waiting, and then
+        # need no task (a task costs more than the work of a small call).
+        # One that waits goes on as a task, from where it stopped.
+        coro = self._run(req_id, handler, msg)
+        try:
+            first = coro.send(None)
+        except StopIteration:
+            return
+        except BaseException:  # pragma: no cover - _run catches the handler's exceptions
+            coro.close()
+            raise
+        task = asyncio.get_running_loop().create_task(_resume(coro, first))
         self.inflight[req_id] = task
         self.tasks.add(task)
         task.add_done_callback(lambda t, i=req_id: self._done(i, t))
@@ -491,55 +550,175 @@ class PluginServer:
     # ---------------------------------------------------------- input loop
 
     async def serve(self, chunks: asyncio.Queue[bytes]) -> None:
-        """Splits stdin into lines of at most MAX_LINE_BYTES, not counting the
-        line end (`\n` or `\r\n`). A longer line is answered with one error
-        with id "" (as soon as it is known to be too long) and the rest of it is
-        read and discarded; buffering never holds more than the limit plus one
-        read chunk."""
-        buf = bytearray()
-        discarding = False
+        """Reads chunks from the queue until EOF (an empty chunk), then waits
+        for the calls still running."""
+        split = _LineSplitter(self)
         while True:
             chunk = await chunks.get()
             if not chunk:
                 break
-            start = 0
-            while True:
-                nl = chunk.find(b"\n", start)
-                end = len(chunk) if nl < 0 else nl
-                if not discarding:
-                    buf += chunk[start:end]
-                    # One byte of slack while the line is open: it may be a `\r`.
-                    if len(buf) > MAX_LINE_BYTES + 1 or (
-                        nl >= 0 and len(buf) - buf.endswith(b"\r") > MAX_LINE_BYTES
-                    ):
-                        buf.clear()
-                        discarding = True
-                        self._too_long()
-                if nl < 0:
-                    break
-                if discarding:
-                    discarding = False
-                else:
-                    line = bytes(buf)
-                    buf.clear()
-                    self.handle_line(line)
-                start = nl + 1
-                # Let the tasks just created start before the next line is split.
-                await asyncio.sleep(0)
-        if buf and not discarding:
-            # A last line without a newline.
-            if len(buf) - buf.endswith(b"\r") > MAX_LINE_BYTES:
-                self._too_long()
-            else:
-                self.handle_line(bytes(buf))
+            split.feed(chunk)
+            # Let the tasks just created start before the next chunk is split.
+            await asyncio.sleep(0)
+        split.eof()
+        await self.drain()
+
+    async def drain(self) -> None:
         while self.tasks:
             await asyncio.gather(*list(self.tasks), return_exceptions=True)
 
 
+class _Resumed:
+    """Awaits a coroutine that has already run up to its first suspension,
+    passing its suspensions to the task that awaits this, and the task's
+    wake-ups and cancellations back to it."""
+
+    __slots__ = ("coro", "first")
+
+    def __init__(self, coro: Any, first: Any) -> None:
+        self.coro = coro
+        self.first = first
+
+    def __await__(self) -> Any:
+        coro, yielded = self.coro, self.first
+        while True:
+            try:
+                sent = yield yielded
+            except BaseException as e:  # noqa: BLE001 - forwarded, cancellation included
+                try:
+                    yielded = coro.throw(e)
+                except StopIteration as stop:
+                    return stop.value
+                continue
+            try:
+                yielded = coro.send(sent)
+            except StopIteration as stop:
+                return stop.value
+
+
+async def _resume(coro: Any, first: Any) -> Any:
+    return await _Resumed(coro, first)
+
+
+class _LineSplitter:
+    """Splits input into lines of at most MAX_LINE_BYTES, not counting the line
+    end (`\n` or `\r\n`), and hands each to the server. A longer line is
+    answered with one error with id "" (as soon as it is known to be too long)
+    and the rest of it is read and discarded; buffering never holds more than
+    the limit plus one read chunk."""
+
+    def __init__(self, server: PluginServer) -> None:
+        self.server = server
+        self.buf = bytearray()
+        self.discarding = False
+
+    def feed(self, chunk: bytes) -> None:
+        buf = self.buf
+        start = 0
+        while True:
+            nl = chunk.find(b"\n", start)
+            end = len(chunk) if nl < 0 else nl
+            if not self.discarding:
+                if not buf and nl >= 0 and end - start <= MAX_LINE_BYTES:
+                    # A whole line inside the chunk: no copy into the buffer.
+                    line = chunk[start:end]
+                    start = nl + 1
+                    self.server.handle_line(line)
+                    continue
+                buf += chunk[start:end]
+                # One byte of slack while the line is open: it may be a `\r`.
+                if len(buf) > MAX_LINE_BYTES + 1 or (nl >= 0 and len(buf) - buf.endswith(b"\r") > MAX_LINE_BYTES):
+                    buf.clear()
+                    self.discarding = True
+                    self.server._too_long()
+            if nl < 0:
+                return
+            if self.discarding:
+                self.discarding = False
+            else:
+                line = bytes(buf)
+                buf.clear()
+                self.server.handle_line(line)
+            start = nl + 1
+
+    def eof(self) -> None:
+        buf = self.buf
+        if buf and not self.discarding:
+            # A last line without a newline.
+            if len(buf) - buf.endswith(b"\r") > MAX_LINE_BYTES:
+                self.server._too_long()
+            else:
+                self.server.handle_line(bytes(buf))
+        buf.clear()
+
+
+# Calls in flight before the server stops reading (back-pressure).
+MAX_INFLIGHT = 1024
+
+
+async def _serve_pipe(server: PluginServer) -> bool:
+    """Reads a pipe on stdin from the event loop itself, without a thread
+    (a thread hand-off costs more than a small call). Returns False when
+    stdin is not a pipe; then the caller reads it on a thread. Only a pipe
+    is made non-blocking: the mode belongs to the open file, which a
+    terminal or a file shares with other processes."""
+    try:
+        if not stat.S_ISFIFO(os.fstat(0).st_mode):
+            return False
+        os.set_blocking(0, False)
+    except OSError:
+        return False
+    loop = asyncio.get_running_loop()
+    split = _LineSplitter(server)
+    done = loop.create_future()
+    reading = True
+
+    def on_readable() -> None:
+        nonlocal reading
+        while True:
+            try:
+                data = os.read(0, READ_CHUNK)
+            except BlockingIOError:
+                break
+            except InterruptedError:
+                continue
+            except OSError as e:
+                _note(f"reading stdin failed ({type(e).__name__}); treated as EOF")
+                data = b""
+            if not data:
+                loop.remove_reader(0)
+                if not done.done():
+                    done.set_result(None)
+                return
+            split.feed(data)
+            if len(server.tasks) >= MAX_INFLIGHT:
+                loop.remove_reader(0)
+                reading = False
+                loop.create_task(resume_reading())
+                return
+
+    async def resume_reading() -> None:
+        nonlocal reading
+        while len(server.tasks) >= MAX_INFLIGHT // 2:
+            await asyncio.wait(list(server.tasks), return_when=asyncio.FIRST_COMPLETED)
+        reading = True
+        loop.add_reader(0, on_readable)
+
+    loop.add_reader(0, on_readable)
+    try:
+        await done
+    finally:
+        if reading:
+            loop.remove_reader(0)
+    split.eof()
+    await server.drain()
+    return True
+
+
 def _start_reader(loop: asyncio.AbstractEventLoop, chunks: asyncio.Queue[bytes]) -> None:
-    """Reads fd 0 on a thread (works for pipes, files and terminals alike) and
-    hands chunks to the loop; the queue is bounded, so reading waits when the
-    loop falls behind. An empty chunk is EOF."""
+    """Reads fd 0 on a thread (files and terminals) and hands chunks to the
+    loop; the queue is bounded, so reading waits when the loop falls behind.
+    An empty chunk is EOF."""
 
     def run() -> None:
         while True:
@@ -568,9 +747,12 @@ async def _main_async(plugin: Any, manifest: dict[str, Any], writer: _Writer) ->
             "interop": {"protocol": PROTOCOL, "maxLineBytes": MAX_LINE_BYTES, "features": FEATURES, "ordered": False},
         }
     )
+    server = PluginServer(plugin, writer)
+    if await _serve_pipe(server):
+        return
     chunks: asyncio.Queue[bytes] = asyncio.Queue(maxsize=16)
     _start_reader(asyncio.get_running_loop(), chunks)
-    await PluginServer(plugin, writer).serve(chunks)
+    await server.serve(chunks)
 
 
 def main(argv: list[str] | None = None) -> int:

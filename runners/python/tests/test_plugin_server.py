@@ -568,3 +568,40 @@ def test_prints_go_to_stderr(tmp_path):
             assert text in err
     finally:
         s.close()
+
+
+_FAST_MEMORY_CHECK = r'''
+import sys
+sys.path.insert(0, sys.argv[1])
+import plugin_server as ps
+from google.protobuf import json_format
+from elizaos.types.memory import Memory
+
+same = [
+    {"entityId": "a", "roomId": "b", "content": {"text": "hi", "source": "x"}},
+    {"entityId": "a", "roomId": "b", "content": {}},
+    {"entityId": "a", "roomId": "b"},
+    {"entityId": "a", "roomId": "b", "createdAt": 1704067200000, "agentId": "c", "id": "d", "worldId": "w",
+     "content": {"text": "\u00e9\U0001F600\u0000", "thought": "t", "inReplyTo": "r", "channelType": "DM", "type": "x",
+                 "url": "u", "target": "t", "responseId": "r", "responseMessageId": "m"}},
+]
+for value in same:
+    fast = ps._memory_fast(value)
+    slow = json_format.ParseDict(value, Memory(), ignore_unknown_fields=True)
+    assert fast is not None and fast == slow, value
+    assert fast.SerializeToString(deterministic=True) == slow.SerializeToString(deterministic=True), value
+# Every other shape is left to ParseDict.
+for value in [{"entityId": 1}, {"content": {"actions": ["a"]}}, {"createdAt": 1.0}, {"createdAt": 2**64},
+              {"metadata": {}}, {"unknown": 1}, {"content": {"text": "\ud800"}}, {"content": []}]:
+    assert ps._memory_fast(value) is None, value
+print("ok")
+'''
+
+
+def test_fast_memory_equals_parse_dict() -> None:
+    """The direct Memory construction gives exactly what ParseDict gives, and
+    declines every shape it does not cover."""
+    python = os.environ.get("PEER_PYTHON") or str(VENV_PYTHON)
+    out = subprocess.run([python, "-c", _FAST_MEMORY_CHECK, str(PY_DIR)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "ok" in (out.stdout + out.stderr).split()  # the server module points fd 1 at stderr
