@@ -1,367 +1,668 @@
 package parity
 
 import (
+	"bytes"
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"sort"
 	"strings"
+	"sync"
 	"time"
-	"unicode/utf8"
 
-	"github.com/interopkit/interop/internal/envcheck"
-	"github.com/interopkit/interop/internal/peerproto"
+	"github.com/interopkit/interop/internal/fuzzgen"
+	"github.com/interopkit/interop/internal/suite"
 	"github.com/interopkit/interop/internal/vector"
 )
 
-// FuzzConfig configures differential fuzzing.
+// FuzzConfig configures differential fuzzing. Every peer is compared with
+// the Go reference (internal/suite, run in process), and each answer is
+// judged as the gate judges it (judge, then applyKnownOne): answers a case
+// allows, listed known failures and known-failure rules are not
+// candidates, and neither is a disagreement whose cause (CauseSignature)
+// is that of a known failure or tolerated answer of vectors/.
 type FuzzConfig struct {
-	Peers []PeerSpec // the first peer is the reference the others are compared with
-	Suite string     // one of FuzzSuites
-	N     int        // inputs to generate
-	Seed  uint64
+	Peers  []PeerSpec
+	Suites []string // suites to fuzz; every one of FuzzSuites when empty
+	// N is the number of inputs per suite. With Duration set, N may be
+	// zero (no bound but the time).
+	N        int
+	Duration time.Duration // per suite; no bound when zero
+	Seed     uint64
+
+	// Vectors is the vectors root: its cases teach the known causes, and
+	// an input already there is judged as that case and never written.
+	Vectors fs.FS
+	// Known holds the known-failure list of each peer by name.
+	Known map[string]*KnownFailures
 
 	CaseTimeout, StartTimeout time.Duration
+	// MinimizeBudget bounds the evaluations spent minimizing one cause;
+	// 300 when zero.
+	MinimizeBudget int
 }
 
-// Disagreement is one minimized input on which peers disagree.
-type Disagreement struct {
-	Input    json.RawMessage
-	Outcomes map[string]vector.Outcome // by peer; the reference first in Peers
-	Differs  []string                  // peers whose outcome differs from the reference's
+// Errors of Fuzz's configuration.
+var (
+	ErrFuzzSuite = errors.New("parity: no input generator for that suite")
+	ErrFuzzUsage = errors.New("parity: bad fuzz configuration")
+)
+
+// FuzzSuites lists the suites that have an input generator and a Go
+// reference to compare with.
+func FuzzSuites() []string {
+	var out []string
+	for _, s := range fuzzgen.Suites() {
+		if _, ok := suite.Lookup(s); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // FuzzReport is the result of a fuzzing run.
 type FuzzReport struct {
-	Suite         string
-	Reference     string
-	Peers         []PeerReport
-	Tried         int
-	Disagreements []Disagreement
+	Seed      uint64             `json:"seed"`
+	Reference string             `json:"reference"`
+	Suites    []*FuzzSuiteReport `json:"suites"`
+	Peers     []PeerReport       `json:"peers"`
+
+	// NotFuzzed lists the suites some peer declares that have no
+	// generator (or no Go reference): nothing was fuzzed there.
+	NotFuzzed []string `json:"notFuzzed,omitempty"`
+
+	taken map[string]bool // case ids of vectors/
 }
 
-// FuzzSuites lists the suites that have an input generator.
-func FuzzSuites() []string {
-	out := make([]string, 0, len(generators))
-	for s := range generators {
-		out = append(out, s)
+// FuzzSuiteReport is what fuzzing one suite found.
+type FuzzSuiteReport struct {
+	Suite    string `json:"suite"`
+	Tried    int    `json:"tried"`    // inputs generated and put to the peers
+	Rejected int    `json:"rejected"` // inputs the Go reference refused as input (never put to peers)
+	// Learned counts the vector cases run to learn the known causes.
+	Learned int `json:"learned"`
+	// Known counts, per peer, the inputs whose disagreement is known: a
+	// listed failure, a rule, or the cause of one.
+	Known map[string]int `json:"known"`
+	// Deviating counts, per peer, the inputs with a new disagreement.
+	Deviating map[string]int `json:"deviating"`
+	Skipped   map[string]int `json:"skipped,omitempty"`
+	// PerSecond is the inputs each peer answered per second of its own
+	// time.
+	PerSecond map[string]float64 `json:"perSecond"`
+	// NotTested names each peer that did not run (all of) the suite, and
+	// why.
+	NotTested []string `json:"notTested,omitempty"`
+	Causes    []*Cause `json:"causes,omitempty"`
+	Elapsed   float64  `json:"seconds"`
+}
+
+// Cause is one new way of disagreeing, reported once however many inputs
+// showed it.
+type Cause struct {
+	Suite     string            `json:"suite"`
+	Signature string            `json:"signature"`
+	Shape     string            `json:"shape"`
+	Reference string            `json:"reference"` // the kind of the Go reference's outcome
+	Peers     map[string]string `json:"peers"`     // each peer that deviates in a new way: the kind of its outcome
+	Count     int               `json:"count"`     // inputs that showed this cause
+	// Original is the smallest generated input of the cause; Example is
+	// it minimized. Sizes are in code points (Size).
+	Original   json.RawMessage `json:"original"`
+	SizeBefore int             `json:"sizeBefore"`
+	Example    json.RawMessage `json:"example"`
+	SizeAfter  int             `json:"sizeAfter"`
+	Expected   vector.Outcome  `json:"expected"`
+	// Observed is each deviating peer's outcome on Example; Stderr the
+	// stderr tail of a peer that crashed or hung.
+	Observed  map[string]vector.Outcome `json:"observed"`
+	Stderr    map[string]string         `json:"stderr,omitempty"`
+	InVectors string                    `json:"inVectors,omitempty"` // the vector case that has this input, when one has
+	ID        string                    `json:"id,omitempty"`        // the candidate case's id, once written
+}
+
+// NewCauses counts the new causes of every suite.
+func (rep *FuzzReport) NewCauses() int {
+	n := 0
+	for _, s := range rep.Suites {
+		n += len(s.Causes)
 	}
-	sort.Strings(out)
-	return out
+	return n
 }
 
-// ErrFuzzSuite reports a suite without a generator.
-var ErrFuzzSuite = errors.New("parity: no input generator for that suite")
-
-type generator func(r *rand.Rand) map[string]any
-
-var generators = map[string]generator{
-	"ids.string_to_uuid": func(r *rand.Rand) map[string]any {
-		return map[string]any{"kind": "string", "value": randomText(r)}
-	},
-	"envelope.malformed": func(r *rand.Rand) map[string]any {
-		salt := randomText(r)
-		return map[string]any{"salt": salt, "value": mutate(r, sealed(r, salt))}
-	},
-	"envelope.detect": func(r *rand.Rand) map[string]any {
-		return map[string]any{"value": mutate(r, sealed(r, randomText(r)))}
-	},
-	"envelope.roundtrip": func(r *rand.Rand) map[string]any {
-		return map[string]any{"salt": randomText(r), "plaintext": randomText(r)}
-	},
+// Exit is the fuzzer's exit code: ExitDisagree when there is a new cause,
+// 0 otherwise (every disagreement was known).
+func (rep *FuzzReport) Exit() int {
+	if rep.NewCauses() > 0 {
+		return ExitDisagree
+	}
+	return 0
 }
 
-// pieces of text that tend to break implementations: UUID shapes, the
-// envelope separator, hex, line endings, NUL and other controls, BOMs,
-// combining marks, astral characters and the unreserved set.
-var pieces = []string{
-	"550e8400-e29b-41d4-a716-446655440000", "550E8400-E29B-41D4-A716-446655440000", "\n", "\r\n", "\x00", "\t", " ",
-	":", "v2:", "00", "ff", "FF", "%", "%41", "é", "e\u0301", "\uFEFF", "\u200B", "\u00A0", "日本", "👩‍💻", "😀",
-	"\U0010FFFF", "~!*'()", "-_.", "+", "&", "=", "a", "Z", "9", "\u2028",
+// fuzzer holds one run's state.
+type fuzzer struct {
+	cfg     FuzzConfig
+	runners []*runner
+	// byInput finds the vector case of an input: suite NUL canonical JSON.
+	byInput map[string]job
+	ids     map[string]bool // every case id in vectors/
 }
 
-func randomText(r *rand.Rand) string {
-	var b strings.Builder
-	n := r.IntN(6)
-	for range n {
-		if r.IntN(3) == 0 {
-			// A random rune from some plane, valid UTF-8 only: every peer
-			// must be able to carry the input.
-			var c rune
-			switch r.IntN(4) {
-			case 0:
-				c = rune(r.IntN(0x80))
-			case 1:
-				c = rune(0x80 + r.IntN(0x780))
-			case 2:
-				c = rune(0x800 + r.IntN(0xF800))
-			default:
-				c = rune(0x10000 + r.IntN(0x100000))
-			}
-			if !utf8.ValidRune(c) {
-				c = 'x'
-			}
-			b.WriteRune(c)
-			continue
+// Fuzz generates inputs for each suite, puts each to every peer that
+// declares the suite, judges every answer as the gate does, and groups the
+// new disagreements by cause, each minimized. The error is for a bad
+// configuration (ErrFuzzSuite, ErrFuzzUsage) or unreadable vectors.
+func Fuzz(ctx context.Context, cfg FuzzConfig) (*FuzzReport, error) {
+	if len(cfg.Suites) == 0 {
+		cfg.Suites = FuzzSuites()
+	}
+	have := FuzzSuites()
+	for _, s := range cfg.Suites {
+		if !contains(have, s) {
+			return nil, fmt.Errorf("%w (have %s)", ErrFuzzSuite, strings.Join(have, ", "))
 		}
-		b.WriteString(pieces[r.IntN(len(pieces))])
+	}
+	switch {
+	case cfg.N < 0 || cfg.N == 0 && cfg.Duration <= 0:
+		return nil, fmt.Errorf("%w: the number of inputs must be positive", ErrFuzzUsage)
+	case cfg.Duration < 0:
+		return nil, fmt.Errorf("%w: the duration must not be negative", ErrFuzzUsage)
+	case len(cfg.Peers) == 0:
+		return nil, fmt.Errorf("%w: no peers", ErrFuzzUsage)
+	case cfg.Vectors == nil:
+		return nil, fmt.Errorf("%w: no vectors", ErrFuzzUsage)
+	}
+	if cfg.MinimizeBudget <= 0 {
+		cfg.MinimizeBudget = 300
+	}
+	files, problems, err := vector.Read(cfg.Vectors)
+	if err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("parity: vectors: %s (and %d more problems)", problems[0], len(problems)-1)
+	}
+	f := &fuzzer{cfg: cfg, byInput: map[string]job{}, ids: map[string]bool{}}
+	for _, file := range files {
+		for i := range file.Cases {
+			c := &file.Cases[i]
+			f.ids[c.ID] = true
+			f.byInput[file.Suite+"\x00"+canonicalJSON(c.Input)] = job{file: file, c: c}
+		}
+	}
+	c := Config{Peers: cfg.Peers, CaseTimeout: cfg.CaseTimeout, StartTimeout: cfg.StartTimeout}
+	c.defaults()
+	f.runners = startAll(ctx, &c)
+	defer func() {
+		for _, r := range f.runners {
+			r.close()
+		}
+	}()
+	rep := &FuzzReport{Seed: cfg.Seed, Reference: "go reference (internal/suite, in process)", taken: f.ids}
+	for _, s := range cfg.Suites {
+		if err := ctx.Err(); err != nil {
+			break
+		}
+		// Each suite has its own stream, so that a suite's inputs do not
+		// depend on which other suites run.
+		rep.Suites = append(rep.Suites, f.suite(ctx, s, files, rand.New(rand.NewPCG(cfg.Seed, hashString(s)))))
+	}
+	declared := map[string]bool{}
+	for _, r := range f.runners {
+		rep.Peers = append(rep.Peers, r.report())
+		if r.hello != nil {
+			for _, s := range r.hello.Suites {
+				declared[s] = true
+			}
+		}
+	}
+	for _, s := range sortedKeys(declared) {
+		if !contains(have, s) {
+			rep.NotFuzzed = append(rep.NotFuzzed, s)
+		}
+	}
+	return rep, ctx.Err()
+}
+
+func hashString(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * 1099511628211
+	}
+	return h
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// canonicalJSON renders a JSON value with sorted members, so that an
+// input is found in vectors/ however it is spelled.
+func canonicalJSON(raw json.RawMessage) string {
+	var v any
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	if d.Decode(&v) != nil {
+		return string(raw)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return string(raw)
+	}
+	return string(b)
+}
+
+// evaluation is one input judged for every peer.
+type evaluation struct {
+	input    fuzzgen.Input
+	raw      json.RawMessage
+	c        *vector.Case
+	file     *vector.File
+	ref      vector.Outcome
+	refKind  string
+	shape    string
+	results  []Result
+	class    []string // per runner: ok, skip, not-run, known, new
+	kinds    []string // per runner: the kind of its outcome
+	micros   []int64
+	inVector string
+}
+
+// profile is what must stay the same while an input is minimized: the
+// reference's kind and, for every peer, whether it agrees and the kind of
+// its outcome. Known and new deviations are alike here, so that an input
+// can shrink to a case of vectors/ (and then be known).
+func (e *evaluation) profile() string {
+	var b strings.Builder
+	b.WriteString(e.refKind)
+	for i := range e.class {
+		cls := e.class[i]
+		if cls == "known" || cls == "new" {
+			cls = "deviates"
+		}
+		b.WriteString("|" + cls + "/" + e.kinds[i])
 	}
 	return b.String()
 }
 
-// sealed is a real v2 envelope (or, half the time, v1-shaped text) for
-// mutation. Its IV comes from the seeded generator, not crypto/rand, so
-// that a seed always gives the same inputs; these are test inputs, never
-// secrets.
-func sealed(r *rand.Rand, salt string) string {
-	sum := sha256.Sum256([]byte(salt))
-	block, _ := aes.NewCipher(sum[:]) // a 32-byte key cannot fail
-	gcm, _ := cipher.NewGCM(block)
-	iv := make([]byte, 12)
-	for i := range iv {
-		iv[i] = byte(r.Uint32())
-	}
-	pt := randomText(r)
-	ct := gcm.Seal(nil, iv, []byte(pt), []byte("elizaos:settings:v2"))
-	ivHex, ctHex, tagHex := hex.EncodeToString(iv), hex.EncodeToString(ct[:len(pt)]), hex.EncodeToString(ct[len(pt):])
-	if r.IntN(2) == 0 {
-		// v1 shape: a 16-byte IV and whole blocks of ciphertext-like hex.
-		return ivHex + ivHex[:8] + ":" + strings.Repeat(tagHex, 1+r.IntN(2))
-	}
-	return "v2:" + ivHex + ":" + ctHex + ":" + tagHex
-}
-
-// mutate applies one small change: a flipped hex digit, a case change, a
-// deletion, an insertion, a truncation, or a separator moved.
-func mutate(r *rand.Rand, s string) string {
-	if s == "" {
-		return s
-	}
-	i := r.IntN(len(s))
-	switch r.IntN(6) {
-	case 0:
-		return s[:i] + string("0123456789abcdef"[r.IntN(16)]) + s[i+1:]
-	case 1:
-		return strings.ToUpper(s[:i]) + s[i:]
-	case 2:
-		return s[:i] + s[i+1:]
-	case 3:
-		return s[:i] + pieces[r.IntN(len(pieces))] + s[i:]
-	case 4:
-		return s[:i]
-	}
-	return strings.Replace(s, ":", "", 1)
-}
-
-// Fuzz generates inputs for a suite, runs each through every peer that
-// supports it, and returns every input on which a peer's outcome differs
-// from the reference peer's, minimized.
-func Fuzz(ctx context.Context, cfg FuzzConfig) (*FuzzReport, error) {
-	gen, ok := generators[cfg.Suite]
-	if !ok {
-		return nil, fmt.Errorf("%w: %q (have %s)", ErrFuzzSuite, cfg.Suite, strings.Join(FuzzSuites(), ", "))
-	}
-	if len(cfg.Peers) < 2 {
-		return nil, errors.New("parity: fuzzing needs a reference peer and at least one other")
-	}
-	c := Config{Peers: cfg.Peers, CaseTimeout: cfg.CaseTimeout, StartTimeout: cfg.StartTimeout}
-	c.defaults()
-	runners := startAll(ctx, &c)
-	defer func() {
-		for _, r := range runners {
-			r.close()
-		}
-	}()
-	ref := runners[0]
-	if ref.p == nil || !ref.supports(cfg.Suite) {
-		return nil, fmt.Errorf("parity: reference peer %s cannot run %s: %v", ref.spec.Name, cfg.Suite, ref.startErr)
-	}
-	var others []*runner
-	for _, r := range runners[1:] {
-		if r.p != nil && r.supports(cfg.Suite) {
-			others = append(others, r)
+// suite fuzzes one suite.
+func (f *fuzzer) suite(ctx context.Context, s string, files []*vector.File, rng *rand.Rand) *FuzzSuiteReport {
+	sr := &FuzzSuiteReport{Suite: s, Known: map[string]int{}, Deviating: map[string]int{}, Skipped: map[string]int{}, PerSecond: map[string]float64{}}
+	t0 := time.Now()
+	var active []*runner
+	for _, r := range f.runners {
+		switch {
+		case r.hello == nil:
+			sr.NotTested = append(sr.NotTested, fmt.Sprintf("%s: did not start (%v)", r.spec.Name, r.startErr))
+		case !r.supports(s):
+			sr.NotTested = append(sr.NotTested, fmt.Sprintf("%s: does not declare %s", r.spec.Name, s))
+		case r.p == nil:
+			sr.NotTested = append(sr.NotTested, fmt.Sprintf("%s: given up on earlier in the run (%v)", r.spec.Name, r.startErr))
+		default:
+			active = append(active, r)
 		}
 	}
-	rep := &FuzzReport{Suite: cfg.Suite, Reference: ref.spec.Name}
-	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
-	seen := map[string]bool{}
-	for range cfg.N {
-		if err := ctx.Err(); err != nil {
-			return rep, err
+	if len(active) == 0 {
+		return sr
+	}
+	known := f.learn(ctx, s, files, active, sr)
+	gen, _ := fuzzgen.Lookup(s)
+	causes := map[string]*Cause{}
+	examples := map[string]*evaluation{}
+	var order []string
+	busy := make([]int64, len(active))
+	answered := make([]int, len(active))
+	var deadline time.Time
+	if f.cfg.Duration > 0 {
+		deadline = time.Now().Add(f.cfg.Duration)
+	}
+	for i := 0; f.cfg.N == 0 || i < f.cfg.N; i++ {
+		if ctx.Err() != nil || !deadline.IsZero() && time.Now().After(deadline) {
+			break
 		}
 		in := gen(rng)
-		rep.Tried++
-		d, ok := disagree(ctx, cfg.Suite, in, ref, others)
-		if !ok {
+		e := f.evaluate(ctx, s, in, active, known)
+		if e == nil {
+			sr.Rejected++
 			continue
 		}
-		d = minimize(ctx, cfg.Suite, in, d, ref, others)
-		key := string(d.Input)
-		if !seen[key] {
-			seen[key] = true
-			rep.Disagreements = append(rep.Disagreements, d)
+		sr.Tried++
+		var newPeers []string
+		for j, r := range active {
+			busy[j] += e.micros[j]
+			switch e.class[j] {
+			case "not-run":
+				continue
+			case "known":
+				sr.Known[r.spec.Name]++
+			case "skip":
+				sr.Skipped[r.spec.Name]++
+			case "new":
+				sr.Deviating[r.spec.Name]++
+				newPeers = append(newPeers, r.spec.Name+"="+e.kinds[j])
+			}
+			answered[j]++
 		}
-	}
-	for _, r := range runners {
-		rep.Peers = append(rep.Peers, r.report())
-	}
-	return rep, nil
-}
-
-// ask runs one input on one peer (as many times as the gate runs a case of
-// the suite) and interprets the answers as the gate does; a fault (crash,
-// hang) is an outcome too.
-func (r *runner) ask(ctx context.Context, suite string, in json.RawMessage) vector.Outcome {
-	c := vector.Case{ID: "fuzz", Input: in}
-	var outs []vector.Outcome
-	for range envcheck.Runs(suite) {
-		m, err := r.call(ctx, &peerproto.Message{Suite: suite, Case: "fuzz", Input: in})
-		switch {
-		case err != nil && notRun(err):
-			return vector.Outcome{Fault: "peer unavailable"}
-		case err != nil:
-			return vector.Outcome{Fault: "peer crashed, hung or broke the protocol"}
-		case m.Skip != "":
-			return vector.Outcome{Error: "skipped"}
-		}
-		outs = append(outs, m.Outcome())
-	}
-	got, _ := envcheck.Interpret(suite, &c, outs)
-	return got
-}
-
-// same reports whether two outcomes agree. A skip agrees with anything:
-// the peer cannot carry the input.
-func same(a, b vector.Outcome) bool {
-	if a.Error == "skipped" || b.Error == "skipped" {
-		return true
-	}
-	if a.Raised != "" || b.Raised != "" || a.Fault != "" || b.Fault != "" {
-		return a.Raised == b.Raised && a.Fault == b.Fault && a.Raised+a.Fault != ""
-	}
-	c := vector.Case{Output: a.Output, Error: a.Error, ErrorAt: a.ErrorAt}
-	return c.Matches(b)
-}
-
-func disagree(ctx context.Context, suite string, in map[string]any, ref *runner, others []*runner) (Disagreement, bool) {
-	raw := mustJSON(in)
-	want := ref.ask(ctx, suite, raw)
-	d := Disagreement{Input: raw, Outcomes: map[string]vector.Outcome{ref.spec.Name: want}}
-	for _, o := range others {
-		got := o.ask(ctx, suite, raw)
-		d.Outcomes[o.spec.Name] = got
-		if !same(want, got) {
-			d.Differs = append(d.Differs, o.spec.Name)
-		}
-	}
-	return d, len(d.Differs) > 0
-}
-
-// minimize shrinks each string field of the input, rune by rune and then
-// by halves, while the same peers keep disagreeing.
-func minimize(ctx context.Context, suite string, in map[string]any, d Disagreement, ref *runner, others []*runner) Disagreement {
-	target := strings.Join(d.Differs, ",")
-	keys := make([]string, 0, len(in))
-	for k := range in {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		s, ok := in[k].(string)
-		if !ok || k == "kind" {
+		if len(newPeers) == 0 {
 			continue
 		}
-		for step := 0; step < 200; step++ {
-			shrunk := false
-			runes := []rune(s)
-			for _, cut := range cuts(len(runes)) {
-				cand := string(append(append([]rune{}, runes[:cut[0]]...), runes[cut[1]:]...))
-				try := cloneWith(in, k, cand)
-				nd, ok := disagree(ctx, suite, try, ref, others)
-				if ok && strings.Join(nd.Differs, ",") == target {
-					s, in, d, shrunk = cand, try, nd, true
-					break
+		sig := CauseSignature(s, e.shape, e.refKind, newPeers)
+		cs := causes[sig]
+		if cs == nil {
+			cs = &Cause{Suite: s, Signature: sig, Shape: e.shape, Reference: e.refKind, Peers: map[string]string{}}
+			for _, p := range newPeers {
+				name, kind, _ := strings.Cut(p, "=")
+				cs.Peers[name] = kind
+			}
+			causes[sig] = cs
+			order = append(order, sig)
+		}
+		cs.Count++
+		if old := examples[sig]; old == nil || fuzzgen.Size(in) < fuzzgen.Size(old.input) {
+			examples[sig] = e
+		}
+	}
+	for j, r := range active {
+		if busy[j] > 0 {
+			sr.PerSecond[r.spec.Name] = float64(answered[j]) / (float64(busy[j]) / 1e6)
+		}
+		if r.p == nil && r.gaveUp {
+			sr.NotTested = append(sr.NotTested, fmt.Sprintf("%s: given up on after %d faults: later inputs were not put to it", r.spec.Name, r.faults))
+		}
+	}
+	for _, sig := range order {
+		cs, e := causes[sig], examples[sig]
+		cs.Original, cs.SizeBefore = e.raw, fuzzgen.Size(e.input)
+		e = f.minimize(ctx, s, e, active, known)
+		cs.Example, cs.SizeAfter, cs.Expected, cs.InVectors = e.raw, fuzzgen.Size(e.input), e.ref, e.inVector
+		// Inputs of one cause shrink to one form: the minimized shape
+		// names the cause, so that causes told apart only by detail the
+		// peers ignore are merged.
+		cs.Shape = e.shape
+		// The minimized input may be a case of vectors/ listed as a known
+		// failure, or have the shape of one: then the deviation is known.
+		for j, r := range active {
+			p := r.spec.Name
+			kind, ok := cs.Peers[p]
+			if ok && (e.class[j] == "known" || known[PeerSignature(s, cs.Shape, cs.Reference, p, kind)]) {
+				delete(cs.Peers, p)
+				sr.Known[p] += cs.Count
+				sr.Deviating[p] -= cs.Count
+			}
+		}
+		if len(cs.Peers) == 0 {
+			continue
+		}
+		cs.Signature = CauseSignature(s, cs.Shape, cs.Reference, peerKinds(cs.Peers))
+		cs.Observed = map[string]vector.Outcome{}
+		for j, r := range active {
+			if _, ok := cs.Peers[r.spec.Name]; !ok {
+				continue
+			}
+			res := e.results[j]
+			switch {
+			case res.Got != nil:
+				cs.Observed[r.spec.Name] = *res.Got
+			default:
+				cs.Observed[r.spec.Name] = vector.Outcome{Fault: res.Message}
+			}
+			if res.Got == nil || res.Got.Fault != "" {
+				if cs.Stderr == nil {
+					cs.Stderr = map[string]string{}
+				}
+				cs.Stderr[r.spec.Name] = tail(r.stderr, 2000)
+			}
+		}
+		sr.Causes = append(sr.Causes, cs)
+	}
+	sr.Causes = mergeCauses(sr.Causes)
+	sr.Elapsed = time.Since(t0).Seconds()
+	return sr
+}
+
+// learn runs the suite's vector cases on the peers, judged by the gate's
+// judge and lists, and returns the signatures of the known failures and
+// tolerated answers: a fuzz input with one of them is known by cause.
+func (f *fuzzer) learn(ctx context.Context, s string, files []*vector.File, active []*runner, sr *FuzzSuiteReport) map[string]bool {
+	known := map[string]bool{}
+	for _, file := range files {
+		if file.Suite != s {
+			continue
+		}
+		for i := range file.Cases {
+			c := &file.Cases[i]
+			var in fuzzgen.Input
+			if json.Unmarshal(c.Input, &in) != nil {
+				continue
+			}
+			shape := fuzzgen.Shape(s, in)
+			refKind := OutcomeKind(s, c.Expected(), "", "")
+			sr.Learned++
+			for _, r := range active {
+				res := r.runOne(ctx, job{file: file, c: c})
+				applyKnownOne(&res, f.cfg.Known[r.spec.Name])
+				if res.Status == Known || res.Status == Tolerated {
+					known[PeerSignature(s, shape, refKind, r.spec.Name, resultKind(s, &res))] = true
 				}
 			}
-			if !shrunk {
+		}
+	}
+	return known
+}
+
+// evaluate judges one input on every active peer; nil when the Go
+// reference refuses it as input.
+func (f *fuzzer) evaluate(ctx context.Context, s string, in fuzzgen.Input, active []*runner, known map[string]bool) *evaluation {
+	raw, err := json.Marshal(in)
+	if err != nil {
+		return nil
+	}
+	e := &evaluation{input: in, raw: raw, shape: fuzzgen.Shape(s, in)}
+	if j, ok := f.byInput[s+"\x00"+canonicalJSON(raw)]; ok {
+		e.c, e.file, e.inVector = j.c, j.file, j.c.ID
+		e.ref = j.c.Expected()
+	} else {
+		c := &vector.Case{ID: "fuzz", Description: "fuzz input", Input: raw}
+		got, _, err := suite.Check(s, c)
+		if err != nil || got.Fault != "" || got.Raised != "" {
+			return nil
+		}
+		c.Output, c.Error, c.ErrorAt, c.Result = got.Output, got.Error, got.ErrorAt, vector.Valid
+		if got.Error != "" {
+			c.Result = vector.Invalid
+		}
+		e.c, e.file, e.ref = c, &vector.File{Suite: s, Path: s + "/fuzz"}, got
+	}
+	e.refKind = OutcomeKind(s, e.ref, "", "")
+	e.results = make([]Result, len(active))
+	e.class = make([]string, len(active))
+	e.kinds = make([]string, len(active))
+	e.micros = make([]int64, len(active))
+	var wg sync.WaitGroup
+	for j, r := range active {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.Now()
+			res := r.runOne(ctx, job{file: e.file, c: e.c})
+			e.micros[j] = time.Since(t).Microseconds()
+			applyKnownOne(&res, f.cfg.Known[r.spec.Name])
+			e.results[j] = res
+			e.kinds[j] = resultKind(s, &res)
+			switch res.Status {
+			case Pass, Tolerated, Stale:
+				e.class[j], e.kinds[j] = "ok", ""
+			case Skip:
+				e.class[j], e.kinds[j] = "skip", ""
+			case NotRun:
+				e.class[j], e.kinds[j] = "not-run", ""
+			case Known:
+				e.class[j] = "known"
+			case Fail:
+				e.class[j] = "new"
+				if res.Observed != "" && known[PeerSignature(s, e.shape, e.refKind, r.spec.Name, e.kinds[j])] {
+					e.class[j] = "known"
+				}
+			default: // Changed: a listed failure answered differently
+				e.class[j] = "new"
+			}
+		}()
+	}
+	wg.Wait()
+	return e
+}
+
+// minimize shrinks the input of e (fuzzgen.Shrinks) while every peer
+// keeps the same verdict and outcome kind and the reference its kind, so
+// that the example cannot drift to another cause; a shrink is kept only
+// when it is still a valid vector input of the suite. A crash is not
+// minimized: each try could cost a restart of the peer.
+func (f *fuzzer) minimize(ctx context.Context, s string, e *evaluation, active []*runner, known map[string]bool) *evaluation {
+	for _, k := range e.kinds {
+		if k == kindCrash {
+			return e
+		}
+	}
+	want := e.profile()
+	budget := f.cfg.MinimizeBudget
+	for budget > 0 && ctx.Err() == nil {
+		shrunk := false
+		for _, cand := range fuzzgen.Shrinks(s, e.input) {
+			if budget <= 0 {
+				break
+			}
+			raw, _ := json.Marshal(cand)
+			if !validInput(s, raw) {
+				continue
+			}
+			budget--
+			ne := f.evaluate(ctx, s, cand, active, known)
+			if ne != nil && ne.profile() == want {
+				e, shrunk = ne, true
 				break
 			}
 		}
+		if !shrunk {
+			break
+		}
 	}
-	return d
+	return e
 }
 
-// cuts proposes removals: halves first, then single runes.
-func cuts(n int) [][2]int {
-	var out [][2]int
-	if n >= 4 {
-		out = append(out, [2]int{0, n / 2}, [2]int{n / 2, n})
+// validInput reports whether raw is a valid input of the suite's schema,
+// written as a case with the Go reference's outcome, as a candidate is.
+func validInput(s string, raw json.RawMessage) bool {
+	c := vector.Case{ID: "x", Description: "x", Input: raw, Result: vector.Valid, Flags: []string{}}
+	got, _, err := suite.Check(s, &c)
+	if err != nil {
+		return false
 	}
-	for i := 0; i < n && i < 64; i++ {
-		out = append(out, [2]int{i, i + 1})
+	c.Output, c.Error, c.ErrorAt = got.Output, got.Error, got.ErrorAt
+	if c.Error != "" {
+		c.Result = vector.Invalid
+	}
+	body, err := candidateDoc(s, "x", nil, []vector.Case{c})
+	if err != nil {
+		return false
+	}
+	_, problems, err := readOne(s, body)
+	return err == nil && len(problems) == 0
+}
+
+const kindCrash = "crash"
+
+// resultKind names the kind of a peer's answer for signatures: crash (no
+// answer: the peer crashed, hung or broke the protocol), fault, raised
+// <type>, error <kind>, a finding (a secret left in clear),
+// returns-input, or output <class>.
+func resultKind(s string, res *Result) string {
+	if res.Got == nil {
+		if res.Status == NotRun || res.Status == Skip {
+			return ""
+		}
+		return kindCrash
+	}
+	return OutcomeKind(s, *res.Got, res.Behaviour, res.Finding)
+}
+
+// OutcomeKind names the kind of an outcome: fault, raised <type>, error
+// <kind>, finding <name>, returns-input, or output with the value where it
+// is one of a few (a detection, a status) and "value" otherwise.
+func OutcomeKind(s string, o vector.Outcome, behaviour, finding string) string {
+	switch {
+	case o.Fault != "":
+		return "fault"
+	case o.Raised != "":
+		return "raised " + o.Raised
+	case o.Error != "":
+		return "error " + o.Error
+	case finding != "":
+		return "finding " + finding
+	case behaviour != "":
+		return behaviour
+	}
+	var st struct {
+		Status string `json:"status"`
+	}
+	if json.Unmarshal(o.Output, &st) == nil && st.Status != "" {
+		return "output status " + st.Status
+	}
+	var str string
+	if s == "envelope.detect" && json.Unmarshal(o.Output, &str) == nil {
+		return "output " + str
+	}
+	return "output value"
+}
+
+// PeerSignature identifies one peer's way of disagreeing: the suite, the
+// input's shape, the reference's outcome kind, the peer and its kind.
+func PeerSignature(s, shape, refKind, peer, kind string) string {
+	return s + "|" + shape + "|" + refKind + "|" + peer + "=" + kind
+}
+
+// CauseSignature identifies a cause: the suite, the input's shape, the
+// reference's outcome kind, and each peer that deviates in a new way with
+// the kind of its outcome ("peer=kind", sorted).
+func CauseSignature(s, shape, refKind string, peers []string) string {
+	p := append([]string(nil), peers...)
+	sort.Strings(p)
+	return s + "|" + shape + "|" + refKind + "|" + strings.Join(p, ",")
+}
+
+func peerKinds(m map[string]string) []string {
+	var out []string
+	for p, k := range m {
+		out = append(out, p+"="+k)
 	}
 	return out
 }
 
-func cloneWith(in map[string]any, k, v string) map[string]any {
-	out := make(map[string]any, len(in))
-	for kk, vv := range in {
-		out[kk] = vv
+// mergeCauses merges causes of one signature (after minimization), keeping
+// the smallest example and adding the counts; the most frequent first.
+func mergeCauses(causes []*Cause) []*Cause {
+	by := map[string]*Cause{}
+	var out []*Cause
+	for _, cs := range causes {
+		m := by[cs.Signature]
+		if m == nil {
+			by[cs.Signature] = cs
+			out = append(out, cs)
+			continue
+		}
+		count := m.Count + cs.Count
+		if cs.SizeAfter < m.SizeAfter {
+			*m = *cs
+		}
+		m.Count = count
 	}
-	out[k] = v
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Count > out[j].Count })
 	return out
-}
-
-// CandidateFile renders the disagreements as a vector file for review:
-// the reference's outcome is written as the expectation, every other
-// peer's under "upstream", and the flag fuzz-candidate marks the cases
-// as unreviewed. Nothing is written into vectors/ by the tool.
-func (rep *FuzzReport) CandidateFile(seed uint64) ([]byte, error) {
-	type kase struct {
-		ID          string                        `json:"id"`
-		Description string                        `json:"description"`
-		Input       json.RawMessage               `json:"input"`
-		Output      json.RawMessage               `json:"output,omitempty"`
-		Error       string                        `json:"error,omitempty"`
-		Result      string                        `json:"result"`
-		Flags       []string                      `json:"flags"`
-		Upstream    map[string]vector.Observation `json:"upstream,omitempty"`
-	}
-	doc := struct {
-		Schema      string            `json:"schema"`
-		Suite       string            `json:"suite"`
-		SpecVersion string            `json:"specVersion"`
-		Description string            `json:"description"`
-		Generator   map[string]string `json:"generator"`
-		Notes       map[string]string `json:"notes"`
-		Cases       []kase            `json:"cases"`
-	}{
-		Schema: "vectors/" + rep.Suite + ".schema.json", Suite: rep.Suite, SpecVersion: "v1",
-		Description: fmt.Sprintf("Candidates from differential fuzzing (seed %d): inputs on which peers disagree with %s. Review each before moving it into vectors/: the expected value must then come from the generator.", seed, rep.Reference),
-		Generator:   map[string]string{"name": "interop parity fuzz", "upstream": "reference peer " + rep.Reference},
-		Notes:       map[string]string{"fuzz-candidate": "Found by interop parity fuzz; the expectation is the reference peer's outcome and is unreviewed."},
-	}
-	for i, d := range rep.Disagreements {
-		want := d.Outcomes[rep.Reference]
-		k := kase{ID: fmt.Sprintf("fuzz-%d-%d", seed, i+1), Description: "peers " + strings.Join(d.Differs, ", ") + " disagree with " + rep.Reference,
-			Input: d.Input, Result: "valid", Flags: []string{"fuzz-candidate"}, Upstream: map[string]vector.Observation{}}
-		if want.Error != "" {
-			k.Error, k.Result = want.Error, "invalid"
-		} else {
-			k.Output = want.Output
-		}
-		for _, p := range d.Differs {
-			o := d.Outcomes[p]
-			k.Upstream[p] = vector.Observation{Output: o.Output, Error: o.Error}
-		}
-		doc.Cases = append(doc.Cases, k)
-	}
-	b, err := json.MarshalIndent(doc, "", "  ")
-	return append(b, '\n'), err
 }

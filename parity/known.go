@@ -132,25 +132,31 @@ func (kf *KnownFailures) rule(suite, behaviour string) *KnownRule {
 func applyKnown(rep *Report, known map[string]*KnownFailures) {
 	for i := range rep.Results {
 		r := &rep.Results[i]
-		if r.Judged == "" {
-			r.Judged = r.Status
-		}
-		r.Status, r.Reason, r.Listed = r.Judged, "", ""
-		kf := known[r.Peer]
-		e := kf.entry(r.Suite, r.Case)
-		switch {
-		case e != nil && (r.Judged == Pass || r.Judged == Tolerated):
-			r.Status, r.Reason = Stale, e.Reason
-		case r.Judged != Fail:
-		case r.Observed == "":
-			// A crash, a timeout or the peer's own fault: never known.
-		case e != nil && e.Observed == r.Observed:
-			r.Status, r.Reason = Known, e.Reason
-		case e != nil:
-			r.Status, r.Reason, r.Listed = Changed, e.Reason, e.Observed
-		case kf.rule(r.Suite, r.Behaviour) != nil:
-			r.Status, r.Reason = Known, kf.rule(r.Suite, r.Behaviour).Reason
-		}
+		applyKnownOne(r, known[r.Peer])
+	}
+}
+
+// applyKnownOne decides one result's Status from its Judged verdict and
+// its peer's list. The gate (applyKnown) and the fuzzer (Fuzz) both call
+// it: one judgement of what is known.
+func applyKnownOne(r *Result, kf *KnownFailures) {
+	if r.Judged == "" {
+		r.Judged = r.Status
+	}
+	r.Status, r.Reason, r.Listed = r.Judged, "", ""
+	e := kf.entry(r.Suite, r.Case)
+	switch {
+	case e != nil && (r.Judged == Pass || r.Judged == Tolerated):
+		r.Status, r.Reason = Stale, e.Reason
+	case r.Judged != Fail:
+	case r.Observed == "":
+		// A crash, a timeout or the peer's own fault: never known.
+	case e != nil && e.Observed == r.Observed:
+		r.Status, r.Reason = Known, e.Reason
+	case e != nil:
+		r.Status, r.Reason, r.Listed = Changed, e.Reason, e.Observed
+	case kf.rule(r.Suite, r.Behaviour) != nil:
+		r.Status, r.Reason = Known, kf.rule(r.Suite, r.Behaviour).Reason
 	}
 }
 

@@ -27,7 +27,7 @@ import (
 const parityHelp = `
 Usage: interop parity [flags]
        interop parity merge [--report FORMAT=FILE]... REPORT.json...
-       interop parity fuzz --suite SUITE [--n N] [--seed X]
+       interop parity fuzz [--suite SUITE]... [--n N] [--seed X] [--out DIR]
        interop peer
 
 The conformance gate: starts the peers (go, ts, python, rust, and any given
@@ -69,18 +69,29 @@ var builtinPeers = []struct {
 	name    string
 	command []string
 	check   string // a file that exists once the peer is installed
+	runner  string // runners/<runner>/.install-error says why it is not; the name when empty
 }{
-	{"go", []string{self, "peer"}, ""},
-	{"ts", []string{"node", "runners/ts/peer.mjs"}, "runners/ts/node_modules/@elizaos/core/package.json"},
-	{"python", []string{"runners/python/.venv/bin/python", "runners/python/peer.py"}, "runners/python/.venv/bin/python"},
-	{"rust", []string{"runners/rust/target/release/interop-peer"}, "runners/rust/target/release/interop-peer"},
+	{"go", []string{self, "peer"}, "", ""},
+	{"ts", []string{"node", "runners/ts/peer.mjs"}, "runners/ts/node_modules/@elizaos/core/package.json", ""},
+	{"python", []string{"runners/python/.venv/bin/python", "runners/python/peer.py"}, "runners/python/.venv/bin/python", ""},
+	{"rust", []string{"runners/rust/target/release/interop-peer"}, "runners/rust/target/release/interop-peer", ""},
 	// The example plugin of each language through the IPC bridge
 	// (spec/example-plugin.md): the plugin.example suite.
-	{"go-ipc", []string{self, "plugin", "peer", "--name", "go-ipc", "--ipc", "--", self, "plugin", "serve-example"}, ""},
+	{"go-ipc", []string{self, "plugin", "peer", "--name", "go-ipc", "--ipc", "--", self, "plugin", "serve-example"}, "", ""},
 	{"python-ipc", []string{self, "plugin", "peer", "--name", "python-ipc", "--ipc", "--",
-		"runners/python/.venv/bin/python", "runners/python/plugin_server.py", "--module", "runners/python/example_plugin.py"}, "runners/python/.venv/bin/python"},
+		"runners/python/.venv/bin/python", "runners/python/plugin_server.py", "--module", "runners/python/example_plugin.py"}, "runners/python/.venv/bin/python", "python"},
 	{"ts-ipc", []string{self, "plugin", "peer", "--name", "ts-ipc", "--ipc", "--",
-		"node", "runners/ts/plugin-server.mjs", "runners/ts/example-plugin.mjs"}, "runners/ts/node_modules/@elizaos/core/package.json"},
+		"node", "runners/ts/plugin-server.mjs", "runners/ts/example-plugin.mjs"}, "runners/ts/node_modules/@elizaos/core/package.json", "ts"},
+	// The example plugin compiled to WebAssembly (spec/wasm.md), each run
+	// sandboxed by bridge/wasm; make guests builds them.
+	{"go-wasm", []string{self, "plugin", "peer", "--name", "go-wasm", "--wasm", "build/guests/go-example.wasm"}, "build/guests/go-example.wasm", "go-wasm"},
+	{"c-wasm", []string{self, "plugin", "peer", "--name", "c-wasm", "--wasm", "build/guests/c-example.wasm"}, "build/guests/c-example.wasm", "c"},
+	{"rust-wasm", []string{self, "plugin", "peer", "--name", "rust-wasm", "--wasm", "build/guests/rust-example.wasm"}, "build/guests/rust-example.wasm", "rust-wasm"},
+	// The example plugin as a native library (spec/ffi.md) through
+	// bridge/ffi, in process.
+	{"c-ffi", []string{self, "plugin", "peer", "--name", "c-ffi", "--ffi", "build/guests/libc-example.so"}, "build/guests/libc-example.so", "c"},
+	{"rust-ffi", []string{self, "plugin", "peer", "--name", "rust-ffi", "--ffi", "runners/rust/target/release/libinterop_ffi_example.so"},
+		"runners/rust/target/release/libinterop_ffi_example.so", "rust"},
 }
 
 // self stands for this binary in builtinPeers.
@@ -420,7 +431,11 @@ func choosePeers(names, extra []string, root string) ([]parity.PeerSpec, []parit
 				continue
 			}
 			if _, err := os.Stat(filepath.Join(root, b.check)); b.check != "" && err != nil {
-				why := installError(root, name)
+				runner := b.runner
+				if runner == "" {
+					runner = name
+				}
+				why := installError(root, runner)
 				if why == "" {
 					why = fmt.Sprintf("%s is missing under %s (run make parity)", b.check, root)
 				}
@@ -435,14 +450,18 @@ func choosePeers(names, extra []string, root string) ([]parity.PeerSpec, []parit
 				switch {
 				case a == self:
 					cmd[i] = exe
-				case strings.HasPrefix(a, "runners/"):
+				case strings.HasPrefix(a, "runners/") || strings.HasPrefix(a, "build/"):
 					cmd[i] = filepath.Join(root, a)
 				}
 			}
 			specs = append(specs, parity.PeerSpec{Name: name, Command: cmd, Dir: root})
 			return nil
 		}
-		return fmt.Errorf("unknown peer name (built in: go, ts, python, rust, go-ipc, python-ipc, ts-ipc; add others with --peer NAME=COMMAND)")
+		names := make([]string, len(builtinPeers))
+		for i, b := range builtinPeers {
+			names[i] = b.name
+		}
+		return fmt.Errorf("unknown peer name (built in: %s; add others with --peer NAME=COMMAND)", strings.Join(names, ", "))
 	}
 	if auto {
 		for _, b := range builtinPeers {
@@ -553,83 +572,3 @@ func (p *progressBar) finish() {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
 }
-
-func runParityFuzz(args []string, e *env) int {
-	cmd := newFlags("parity fuzz", parityFuzzHelp)
-	var peersFlag, extra multi
-	cmd.Var(&peersFlag, "peers", "`LIST` of peers (default auto); the first (go by default) is the reference")
-	cmd.Var(&extra, "peer", "add a peer: `NAME=COMMAND` (repeatable)")
-	suiteName := cmd.String("suite", "", "`SUITE` to fuzz: "+strings.Join(parity.FuzzSuites(), ", "))
-	n := cmd.Int("n", 200, "`N` inputs to try")
-	seed := cmd.Uint64("seed", 1, "random `SEED`; the same seed and peers give the same inputs")
-	out := cmd.String("out", "fuzz-candidates", "`DIR` for candidate vector files (never vectors/)")
-	root := cmd.String("root", ".", "checkout `DIR` the ts, python and rust peers run from")
-	timeout := cmd.Duration("timeout", 5*time.Second, "deadline per case")
-	if code, done := cmd.parse(args, e); done {
-		return code
-	}
-	if *suiteName == "" || *n < 1 || cmd.NArg() > 0 {
-		return usagef(e, "parity fuzz: give --suite and a positive --n (see --help)")
-	}
-	if *timeout <= 0 {
-		return usagef(e, "parity fuzz: --timeout must be a positive duration")
-	}
-	specs, missing, err := choosePeers(splitList(peersFlag), extra, *root)
-	if err != nil {
-		return usagef(e, "parity fuzz: %v", err)
-	}
-	for _, m := range missing {
-		fmt.Fprintf(e.stderr, "interop parity fuzz: peer %s is not installed: %s; skipping\n", m.Name, m.Error)
-	}
-	ctx, stop := signalContext()
-	defer stop()
-	rep, err := parity.Fuzz(ctx, parity.FuzzConfig{Peers: specs, Suite: *suiteName, N: *n, Seed: *seed, CaseTimeout: *timeout})
-	if errors.Is(err, parity.ErrFuzzSuite) {
-		return usagef(e, "parity fuzz: %v", err)
-	}
-	if err != nil {
-		return failInfra(e, "parity fuzz: %v", err)
-	}
-	fmt.Fprintf(e.stdout, "%s: %d inputs, %d disagreements with %s\n", rep.Suite, rep.Tried, len(rep.Disagreements), rep.Reference)
-	for _, d := range rep.Disagreements {
-		fmt.Fprintf(e.stdout, "  %s differ on %s\n", strings.Join(d.Differs, ", "), oneLineJSON(d.Input))
-	}
-	if len(rep.Disagreements) == 0 {
-		return exitOK
-	}
-	body, err := rep.CandidateFile(*seed)
-	if err != nil {
-		return failInfra(e, "parity fuzz: %v", err)
-	}
-	dir := filepath.Join(*out, rep.Suite)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return failInfra(e, "parity fuzz: %v", err)
-	}
-	file := filepath.Join(dir, fmt.Sprintf("fuzz-%d.json", *seed))
-	if err := os.WriteFile(file, body, 0o644); err != nil {
-		return failInfra(e, "parity fuzz: %v", err)
-	}
-	fmt.Fprintf(e.stdout, "candidates written to %s for review\n", file)
-	return exitFailure
-}
-
-func oneLineJSON(b []byte) string {
-	s := string(b)
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return s
-}
-
-const parityFuzzHelp = `
-Usage: interop parity fuzz --suite SUITE [--n N] [--seed X] [--peers LIST] [--out DIR]
-
-Differential fuzzing: generates inputs for SUITE (random Unicode, UUID-like
-strings, control characters; random plaintexts and salts; mutated real
-envelopes), runs each through every peer, and reports every input on which
-a peer's outcome differs from the reference peer's (the first peer, go by
-default), minimized. Disagreements are written as a candidate vector file
-under DIR/SUITE/ for review; nothing is written into vectors/.
-Exit code 0 when all peers agree, 1 when there are candidates, 2 on usage or
-infrastructure failure.
-`

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -153,9 +154,17 @@ func TestParityMissingPeerIsLoud(t *testing.T) {
 	}
 	text := string(out)
 	lines := strings.Split(strings.TrimSpace(text), "\n")
+	missing := 0 // every built-in peer that needs installing
+	for _, b := range builtinPeers {
+		if b.check != "" {
+			missing++
+		}
+	}
 	if !strings.Contains(text, "peer rust       NOT INSTALLED: cargo build --release --locked in runners/rust failed: error: linker `cc` not found") ||
+		!strings.Contains(text, "peer rust-ffi   NOT INSTALLED: cargo build --release --locked in runners/rust failed") ||
 		!strings.Contains(text, "peer ts         NOT INSTALLED: runners/ts/node_modules") ||
-		!strings.Contains(lines[len(lines)-2], "5 peers not run") {
-		t.Fatalf("%s", text)
+		!strings.Contains(text, "peer c-wasm     NOT INSTALLED: build/guests/c-example.wasm is missing") ||
+		!strings.Contains(lines[len(lines)-2], fmt.Sprintf("%d peers not run", missing)) || missing != 10 {
+		t.Fatalf("%d peers to install\n%s", missing, text)
 	}
 }
