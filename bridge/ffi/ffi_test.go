@@ -1,0 +1,269 @@
+package ffi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ebitengine/purego"
+
+	"github.com/interopkit/interop/bridge/ipc"
+	"github.com/interopkit/interop/internal/leaktest"
+	"github.com/interopkit/interop/internal/plugintest"
+	"github.com/interopkit/interop/plugin"
+)
+
+// childFlag makes the test binary the isolated child: TestMain serves the
+// library named after it, as interop plugin host-ffi does.
+const childFlag = "--ffi-child"
+
+func TestMain(m *testing.M) {
+	if len(os.Args) == 3 && os.Args[1] == childFlag {
+		if err := ServeLibrary(context.Background(), os.Args[2], ipc.PollableStdin(), os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// need reports a missing prerequisite: a failure under make (which sets
+// INTEROP_REQUIRE_GUESTS and builds the libraries first), a skip with the
+// reason when go test is run on its own.
+func need(t testing.TB, what string) {
+	t.Helper()
+	if os.Getenv("INTEROP_REQUIRE_GUESTS") != "" {
+		t.Fatalf("%s is missing; make test builds it", what)
+	}
+	t.Skipf("%s is missing: run make guests first (make test does)", what)
+}
+
+// examples are the example plugin's native libraries, built by make.
+var examples = []struct{ path, language string }{
+	{"../../build/guests/libc-example.so", "c"},
+	{"../../runners/rust/target/release/libinterop_ffi_example.so", "rust"},
+}
+
+func library(t testing.TB, path string) string {
+	t.Helper()
+	if _, err := os.Stat(path); err != nil {
+		need(t, path)
+	}
+	return path
+}
+
+func isolated(cfg Config) Config {
+	cfg.Isolated = true
+	cfg.Command = []string{os.Args[0], childFlag}
+	return cfg
+}
+
+func TestContract(t *testing.T) {
+	defer leaktest.Check(t)()
+	for _, ex := range examples {
+		for _, iso := range []bool{false, true} {
+			name := ex.language + "/in-process"
+			if iso {
+				name = ex.language + "/isolated"
+			}
+			t.Run(name, func(t *testing.T) {
+				path := library(t, ex.path)
+				plugintest.Run(t, ex.language, func(t *testing.T) plugin.Plugin {
+					cfg := Config{}
+					if iso {
+						cfg = isolated(cfg)
+					}
+					p, err := Open(context.Background(), path, cfg)
+					if err != nil {
+						t.Fatal(err)
+					}
+					return p
+				})
+			})
+		}
+	}
+}
+
+// TestOwnership: every string the library returns is freed exactly once,
+// by the library's own elizaos_free_string.
+func TestOwnership(t *testing.T) {
+	for _, ex := range examples {
+		t.Run(ex.language, func(t *testing.T) {
+			p, err := Load(library(t, ex.path), Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close(context.Background())
+			live := symbol(t, ex.path, "interop_live_allocations")
+			ctx := context.Background()
+			for i := range 200 {
+				msg := plugintest.Msg(fmt.Sprint("text ", i))
+				if _, err := p.InvokeAction(ctx, "UUID", msg, nil); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := p.InvokeAction(ctx, "FAIL", msg, nil); err == nil {
+					t.Fatal("FAIL succeeded")
+				}
+				if _, err := p.GetProvider(ctx, "EXAMPLE", msg); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := p.InvokeEvaluator(ctx, "NOPE", msg); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n, _, _ := purego.SyscallN(live); n != 0 {
+				t.Fatalf("%d strings returned and never freed after 800 calls", n)
+			}
+		})
+	}
+}
+
+func symbol(t testing.TB, path, name string) uintptr {
+	t.Helper()
+	h, err := purego.Dlopen(path, purego.RTLD_NOW|purego.RTLD_LOCAL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn, err := purego.Dlsym(h, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fn
+}
+
+// hostile compiles testdata/hostile.c with the -D option into a library.
+func hostile(t testing.TB, variant string) string {
+	t.Helper()
+	gcc, err := exec.LookPath("gcc")
+	if err != nil {
+		need(t, "gcc")
+	}
+	out := filepath.Join(t.TempDir(), "libhostile-"+strings.ToLower(variant)+".so")
+	cmd := exec.Command(gcc, "-shared", "-fPIC", "-O1", "-D"+variant, "-o", out, "testdata/hostile.c")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("gcc -D%s: %v\n%s", variant, err, b)
+	}
+	return out
+}
+
+var msg = plugintest.Msg("hello")
+
+func TestHostileInProcess(t *testing.T) {
+	defer leaktest.Check(t)()
+	for _, c := range []struct {
+		variant string
+		cfg     Config
+		want    error
+		text    string
+	}{
+		{"HOSTILE_NULL", Config{}, ErrNullResult, "elizaos_invoke_action of"},
+		{"HOSTILE_BADUTF8", Config{}, ErrBadResult, "not utf-8"},
+		{"HOSTILE_NOTJSON", Config{}, ErrBadResult, "not valid JSON at byte"},
+		{"HOSTILE_HUGE", Config{}, plugin.ErrTooLarge, "longer than 1000000 bytes"},
+	} {
+		t.Run(c.variant, func(t *testing.T) {
+			path := hostile(t, c.variant)
+			p, err := Load(path, c.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close(context.Background())
+			_, err = p.InvokeAction(context.Background(), "X", msg, nil)
+			if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.text) || !strings.Contains(err.Error(), path) {
+				t.Fatalf("err = %v; want %v naming the library and containing %q", err, c.want, c.text)
+			}
+			// Every string it returned was freed once, failures included.
+			returned, _, _ := purego.SyscallN(symbol(t, path, "hostile_returned"))
+			freed, _, _ := purego.SyscallN(symbol(t, path, "hostile_freed"))
+			if returned != freed {
+				t.Fatalf("%d strings returned, %d freed", returned, freed)
+			}
+			if ok, err := p.ValidateAction(context.Background(), "X", msg); err != nil || !ok {
+				t.Fatalf("the plugin stopped serving: %v, %v", ok, err)
+			}
+		})
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	notLib := filepath.Join(t.TempDir(), "not-a-library.so")
+	if err := os.WriteFile(notLib, []byte("plain text"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, path string
+		want       error
+		text       string
+	}{
+		{"missing library", filepath.Join(t.TempDir(), "missing.so"), ErrOpen, "missing.so"},
+		{"not a library", notLib, ErrOpen, "not-a-library.so"},
+		{"missing symbol", hostile(t, "HOSTILE_NOFREE"), ErrMissingSymbol, "has no elizaos_free_string"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load(c.path, Config{})
+			if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.text) {
+				t.Fatalf("err = %v; want %v containing %q", err, c.want, c.text)
+			}
+		})
+	}
+}
+
+func TestNULInputRefused(t *testing.T) {
+	p, err := Load(hostile(t, "HOSTILE_NULL"), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.ValidateAction(context.Background(), "EC\x00HO", msg)
+	if !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "byte 2") {
+		t.Fatalf("err = %v, want ErrInput at byte 2", err)
+	}
+}
+
+// TestHostileIsolated: a library that crashes, aborts or hangs costs the
+// call and the child; the host carries on and a new child serves the next
+// call.
+func TestHostileIsolated(t *testing.T) {
+	defer leaktest.Check(t)()
+	for _, c := range []struct {
+		variant string
+		want    error
+	}{
+		{"HOSTILE_SEGV", plugin.ErrClosed},
+		{"HOSTILE_ABORT", plugin.ErrClosed},
+		{"HOSTILE_LOOP", context.DeadlineExceeded},
+	} {
+		t.Run(c.variant, func(t *testing.T) {
+			path := hostile(t, c.variant)
+			p, err := Open(context.Background(), path, isolated(Config{CallTimeout: 500 * time.Millisecond}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close(context.Background())
+			start := time.Now()
+			_, err = p.InvokeAction(context.Background(), "X", msg, nil)
+			if !errors.Is(err, c.want) {
+				t.Fatalf("err = %v, want %v", err, c.want)
+			}
+			if c.want == plugin.ErrClosed {
+				var exit *ipc.ExitError
+				if !errors.As(err, &exit) {
+					t.Fatalf("err = %v, want an *ipc.ExitError", err)
+				}
+			}
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("the failed call took %v", d)
+			}
+			ok, err := p.ValidateAction(context.Background(), "X", msg)
+			if err != nil || !ok {
+				t.Fatalf("after the failure: %v, %v; want a restarted child", ok, err)
+			}
+		})
+	}
+}
