@@ -20,11 +20,12 @@ PY_VENV  := $(PY_DIR)/.venv
 PY_DEPS  := $(PY_VENV)/.installed
 RS_DIR   := runners/rust
 RS_PEER  := $(RS_DIR)/target/release/interop-peer
+GUESTS   := build/guests
 
 export CGO_ENABLED := 1
 
 .PHONY: all build parity parity-check peers peers-optional test test-go test-runners lint vectors vectors-check \
-	bench bench-compare fuzz chromium clean
+	bench bench-compare fuzz fuzz-parity chromium clean guests guest-tools guests-go guests-c guests-rust-wasm guests-rust-ffi
 
 all: build
 
@@ -50,6 +51,35 @@ $(RS_PEER): $(RS_DIR)/Cargo.toml $(RS_DIR)/Cargo.lock $(wildcard $(RS_DIR)/src/*
 
 peers: $(TS_DEPS) $(PY_DEPS) $(RS_PEER)
 
+# ---- guests: the example plugin built for the WASM and FFI bridges
+
+# Debian's clang and lld (C to wasm32), wabt (wat2wasm for the hostile
+# guests of the tests) and Rust 1.63 with its wasm32 standard library
+# (rustup cannot add wasm targets here; the Rust guest is std-only).
+guest-tools:
+	@if ! command -v clang >/dev/null 2>&1 || ! command -v wasm-ld >/dev/null 2>&1 || ! command -v wat2wasm >/dev/null 2>&1 \
+		|| [ ! -x /usr/bin/rustc ] || [ ! -d /usr/lib/rustlib/wasm32-unknown-unknown ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang lld wabt rustc libstd-rust-dev-wasm32 >/dev/null; \
+	fi
+
+# The Go example plugin as a WASI reactor.
+$(GUESTS)/go-example.wasm: $(wildcard runners/go-wasm/*.go internal/exampleplugin/*.go ids/*.go types/*.go plugin/*.go)
+	@mkdir -p $(GUESTS)
+	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -ldflags=-s -o $@ ./runners/go-wasm
+
+guests-go: $(GUESTS)/go-example.wasm
+
+guests-c: guest-tools
+	$(MAKE) -C runners/c
+
+guests-rust-wasm: guest-tools
+	$(MAKE) -C runners/rust-wasm
+
+guests-rust-ffi:
+	cd $(RS_DIR) && $(CARGO) build --release --locked -p interop-ffi-example
+
+guests: guests-go guests-c guests-rust-wasm guests-rust-ffi
+
 # make parity installs what it can; a peer whose installation fails is
 # reported as not installed and the gate runs with the others (the Go peer
 # needs nothing). The failing command and its last error line go to
@@ -66,13 +96,16 @@ endef
 peers-optional:
 	$(call try_install,ts,$(TS_DEPS),npm ci in runners/ts)
 	$(call try_install,python,$(PY_DEPS),pip install of runners/python/requirements.lock)
-	$(call try_install,rust,$(RS_PEER),cargo build --release --locked in runners/rust)
+	$(call try_install,rust,$(RS_PEER) guests-rust-ffi,cargo build --release --locked in runners/rust)
+	$(call try_install,go-wasm,guests-go,GOOS=wasip1 go build of runners/go-wasm)
+	$(call try_install,c,guests-c,make -C runners/c)
+	$(call try_install,rust-wasm,guests-rust-wasm,make -C runners/rust-wasm)
 
 parity: build peers-optional
 	./$(BIN) parity --peers auto
 
 # The gate as a test: all four peers required, known-failure lists strict.
-parity-check: build peers
+parity-check: build peers guests
 	./$(BIN) parity --peers all --progress never
 
 # ---- tests
@@ -83,21 +116,27 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags purego ./...
+	$(GO) vet -tags cgobench ./bridge/ffi/...
+	GOOS=wasip1 GOARCH=wasm $(GO) vet ./runners/go-wasm
+	CGO_ENABLED=0 $(GO) build ./bridge/... ./cmd/interop
 
 # Debian's chromium renders the HTML report in a test (as root on CI).
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# The second run forces the portable code paths (no SSE2 assembly).
-test-go:
-	$(GO) test -race -count=1 ./...
+# The second run forces the portable code paths (no SSE2 assembly). Tests
+# that need a guest or a tool fail, rather than skip, when it is missing.
+test-go: guests
+	INTEROP_REQUIRE_GUESTS=1 $(GO) test -race -count=1 ./...
 	$(GO) test -count=1 -tags purego ./internal/... ./ids ./envelope
 
 # Each peer's own tests, against the real upstream package it wraps.
-test-runners: peers
+test-runners: peers guest-tools
 	cd $(TS_DIR) && $(NODE) --test test/
 	$(PYTHON) -m pytest -q -p no:cacheprovider $(PY_DIR)/tests
 	cd $(RS_DIR) && $(CARGO) test --release --locked
+	$(MAKE) -C runners/c test
+	$(MAKE) -C runners/rust-wasm test check
 
 vectors: $(TS_DEPS)
 	cd $(TS_DIR) && $(NODE) gen-vectors.mjs ../../vectors
@@ -111,13 +150,18 @@ vectors-check: vectors
 	fi
 	@echo "vectors/ is reproducible from $(TS_DIR)"
 
-bench:
+# bridge/ffi's cgo baseline builds only with the cgobench tag (the library
+# itself never uses cgo).
+bench: guests
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -tags cgobench -run '^$$' -bench RoundTrip -benchmem ./bridge/ffi
 
-# The IPC bridge beside hashicorp/go-plugin, in a module of its own so that
-# the library never depends on it.
-bench-compare:
+# The IPC bridge beside hashicorp/go-plugin and the WASM bridge beside
+# Extism's Go SDK, each in a module of its own so that the library never
+# depends on them.
+bench-compare: guests-c
 	cd bench/goplugin && $(GO) test -run '^$$' -bench . -benchmem
+	cd bench/extism && $(GO) test -run '^$$' -bench . -benchmem
 
 FUZZTIME ?= 20s
 FUZZ_TARGETS := \
@@ -125,10 +169,16 @@ FUZZ_TARGETS := \
 	internal/hexcodec:FuzzDecode internal/uriescape:FuzzEscape internal/secretscan:FuzzScanText \
 	internal/jsontext:FuzzValidate types:FuzzUnmarshal manifest:FuzzValidate \
 	redact:FuzzText redact:FuzzTextPlanted redact:FuzzTextEngines redact:FuzzMask redact:FuzzSecrets redact:FuzzHandler \
-	internal/ndjson:FuzzReadLine bridge/ipc:FuzzServe
+	internal/ndjson:FuzzReadLine bridge/ipc:FuzzServe bridge/wasm:FuzzGuestResult bridge/ffi:FuzzErrorObject
 fuzz:
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$pkg $$fn"; $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) ./$$pkg || exit 1; done
 
+# Differential fuzzing against the real peers: new behaviour only (exit 1
+# on a new cause), candidates written as vectors to fuzz-candidates/.
+FUZZN ?= 3000
+fuzz-parity: build peers
+	./$(BIN) parity fuzz --peers go,ts,python,rust --n $(FUZZN) --seed $${SEED:-1} --out fuzz-candidates
+
 clean:
-	rm -rf bin $(PY_VENV) $(RS_DIR)/target
+	rm -rf bin build $(PY_VENV) $(RS_DIR)/target

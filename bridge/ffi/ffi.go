@@ -53,12 +53,20 @@ type Config struct {
 	// DefaultMaxResultBytes when zero.
 	MaxResultBytes int
 	// CallTimeout bounds a call unless its context ends sooner;
-	// DefaultCallTimeout when zero. In process the caller gets the error at
-	// the deadline but the native call runs on (see Plugin).
+	// DefaultCallTimeout when zero. In process a native call cannot be
+	// stopped (see Detach); in isolated mode the child's call is abandoned.
 	CallTimeout time.Duration
 	// Serialize runs one call at a time, for a library whose functions are
 	// not safe to call concurrently.
 	Serialize bool
+	// Detach runs each native call on a goroutine of its own, so that the
+	// caller gets its context's error at the deadline while the native
+	// call runs on (native code cannot be interrupted; its result is freed
+	// when it returns). It costs a goroutine hand-off a call (see
+	// BenchmarkRoundTrip). Without it, a call runs on the caller's
+	// goroutine, and one that ends past its deadline fails with the
+	// context's error.
+	Detach bool
 
 	// Isolated loads the library in a child process behind the IPC bridge.
 	Isolated bool
@@ -100,10 +108,10 @@ type symbols struct {
 }
 
 // Plugin is a library loaded in this process. It implements plugin.Plugin
-// and is safe for concurrent use. A call whose context ends first returns
-// the context's error at once; the native call cannot be interrupted, so
-// it finishes on its own goroutine and its result is freed then. Close
-// waits for such calls; the library itself is never unloaded (code of it
+// and is safe for concurrent use. Native code cannot be interrupted: a
+// call runs to its end on the caller's goroutine, or with Config.Detach on
+// its own, the caller returning at its deadline. Close waits for detached
+// calls still running; the library itself is never unloaded (code of it
 // may still be on a thread's stack, and upstream's libraries keep global
 // state).
 type Plugin struct {
@@ -218,16 +226,6 @@ func (p *Plugin) native(fn uintptr, args ...uintptr) uintptr {
 	return r
 }
 
-// cstring is s as a NUL-terminated buffer; it refuses a NUL inside.
-func cstring(what, s string) ([]byte, error) {
-	if i := indexNUL(s); i >= 0 {
-		return nil, fmt.Errorf("%w: %s has one at byte %d", ErrInput, what, i)
-	}
-	b := make([]byte, len(s)+1)
-	copy(b, s)
-	return b, nil
-}
-
 func indexNUL(s string) int {
 	for i := 0; i < len(s); i++ {
 		if s[i] == 0 {
@@ -283,6 +281,11 @@ func errorObject(raw []byte) (string, bool) {
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return "", false
 	}
+	// Its first member's name must start with e (or an escape): most
+	// results ("success", "text") are ruled out here, without decoding.
+	if rest := bytes.TrimLeft(trimmed[1:], " \t\r\n"); len(rest) < 2 || rest[0] != '"' || (rest[1] != 'e' && rest[1] != '\\') {
+		return "", false
+	}
 	var obj map[string]json.RawMessage
 	if json.Unmarshal(trimmed, &obj) != nil || len(obj) != 1 {
 		return "", false
@@ -321,12 +324,21 @@ func (p *Plugin) call(ctx context.Context, op, name, fn string, sym uintptr, str
 	if sym == 0 {
 		return reply{}, fmt.Errorf("%w: %s has no %s", plugin.ErrUnsupported, p.path, fn)
 	}
-	bufs := make([][]byte, len(args))
+	// One buffer for every argument, each NUL-terminated.
+	size := 0
 	for i, a := range args {
-		var err error
-		if bufs[i], err = cstring(fmt.Sprintf("%s argument %d", fn, i+1), a); err != nil {
-			return reply{}, err
+		if j := indexNUL(a); j >= 0 {
+			return reply{}, fmt.Errorf("%w: %s argument %d has one at byte %d", ErrInput, fn, i+1, j)
 		}
+		size += len(a) + 1
+	}
+	buf := make([]byte, size)
+	var ptrs [4]uintptr
+	off := 0
+	for i, a := range args {
+		copy(buf[off:], a)
+		ptrs[i] = ptr(buf[off:])
+		off += len(a) + 1
 	}
 	p.mu.Lock()
 	if p.closed {
@@ -335,41 +347,85 @@ func (p *Plugin) call(ctx context.Context, op, name, fn string, sym uintptr, str
 	}
 	p.inflight.Add(1)
 	p.mu.Unlock()
-	if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > p.cfg.CallTimeout {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, p.cfg.CallTimeout)
-		defer cancel()
+	if !p.cfg.Detach {
+		return p.callHere(ctx, op, name, fn, sym, str, buf, ptrs[:len(args)])
 	}
-	done := make(chan reply, 1)
+	j := jobs.Get().(*job)
+	j.timer.Reset(p.cfg.CallTimeout)
 	go func() {
 		defer p.inflight.Done()
-		ptrs := make([]uintptr, len(bufs))
-		for i, b := range bufs {
-			ptrs[i] = ptr(b)
-		}
-		w := p.native(sym, ptrs...)
-		runtime.KeepAlive(bufs)
+		w := p.native(sym, ptrs[:len(args)]...)
+		runtime.KeepAlive(buf)
 		r := reply{word: w}
 		if str {
 			r.raw, r.err = p.result(fn, w)
 		}
-		done <- r
+		j.done <- r
 	}()
+	var r reply
 	select {
-	case r := <-done:
-		if r.err != nil {
-			return r, r.err
-		}
-		if str {
-			if msg, ok := errorObject(r.raw); ok {
-				return r, &plugin.Error{Op: op, Name: name, Message: msg}
-			}
-		}
-		return r, nil
+	case r = <-j.done:
+		j.timer.Stop()
+		jobs.Put(j)
 	case <-ctx.Done():
+		// j stays with the native call: its buffered channel takes the
+		// late reply, and the collector takes j.
+		j.timer.Stop()
 		return reply{}, fmt.Errorf("ffi: %s of %s: %w (the native call runs on)", fn, p.path, ctx.Err())
+	case <-j.timer.C:
+		return reply{}, fmt.Errorf("ffi: %s of %s: %w after %v (the native call runs on)", fn, p.path, context.DeadlineExceeded, p.cfg.CallTimeout)
 	}
+	return p.finish(op, name, r)
 }
+
+// finish turns a reply whose string is an {"error": …} object into the
+// plugin's error.
+func (p *Plugin) finish(op, name string, r reply) (reply, error) {
+	if r.err != nil {
+		return r, r.err
+	}
+	if msg, ok := errorObject(r.raw); r.raw != nil && ok {
+		return r, &plugin.Error{Op: op, Name: name, Message: msg}
+	}
+	return r, nil
+}
+
+// callHere runs the native call on the caller's goroutine: a call that
+// ends past its deadline (the context's or CallTimeout) fails with
+// context.DeadlineExceeded, its result freed.
+func (p *Plugin) callHere(ctx context.Context, op, name, fn string, sym uintptr, str bool, buf []byte, ptrs []uintptr) (reply, error) {
+	defer p.inflight.Done()
+	if err := ctx.Err(); err != nil {
+		return reply{}, fmt.Errorf("ffi: %s of %s: %w", fn, p.path, err)
+	}
+	start := time.Now()
+	w := p.native(sym, ptrs...)
+	runtime.KeepAlive(buf)
+	r := reply{word: w}
+	if str {
+		r.raw, r.err = p.result(fn, w)
+	}
+	if err := ctx.Err(); err != nil {
+		return reply{}, fmt.Errorf("ffi: %s of %s ended after its context: %w", fn, p.path, err)
+	}
+	if d := time.Since(start); d > p.cfg.CallTimeout {
+		return reply{}, fmt.Errorf("ffi: %s of %s took %v: %w (CallTimeout %v)", fn, p.path, d.Round(time.Millisecond), context.DeadlineExceeded, p.cfg.CallTimeout)
+	}
+	return p.finish(op, name, r)
+}
+
+// job is the hand-off of one native call to its goroutine, recycled when
+// the caller waited for it to the end.
+type job struct {
+	done  chan reply
+	timer *time.Timer // CallTimeout
+}
+
+var jobs = sync.Pool{New: func() any {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return &job{done: make(chan reply, 1), timer: t}
+}}
 
 func encode(v any) (string, error) {
 	b, err := json.Marshal(v)

@@ -68,16 +68,12 @@ func isolated(cfg Config) Config {
 func TestContract(t *testing.T) {
 	defer leaktest.Check(t)()
 	for _, ex := range examples {
-		for _, iso := range []bool{false, true} {
-			name := ex.language + "/in-process"
-			if iso {
-				name = ex.language + "/isolated"
-			}
-			t.Run(name, func(t *testing.T) {
+		for _, mode := range []string{"in-process", "detached", "isolated"} {
+			t.Run(ex.language+"/"+mode, func(t *testing.T) {
 				path := library(t, ex.path)
 				plugintest.Run(t, ex.language, func(t *testing.T) plugin.Plugin {
-					cfg := Config{}
-					if iso {
+					cfg := Config{Detach: mode == "detached"}
+					if mode == "isolated" {
 						cfg = isolated(cfg)
 					}
 					p, err := Open(context.Background(), path, cfg)
@@ -212,6 +208,29 @@ func TestOpenErrors(t *testing.T) {
 				t.Fatalf("err = %v; want %v containing %q", err, c.want, c.text)
 			}
 		})
+	}
+}
+
+// A detached call returns at its deadline while the native call runs on;
+// Close waits for it.
+func TestDetachedDeadline(t *testing.T) {
+	defer leaktest.Check(t)()
+	p, err := Load(library(t, examples[0].path), Config{Detach: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = p.InvokeAction(ctx, "SLEEP", msg, map[string]any{"ms": 700})
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 500*time.Millisecond {
+		t.Fatalf("err = %v after %v; want context.DeadlineExceeded at the deadline", err, time.Since(start))
+	}
+	if err := p.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 700*time.Millisecond {
+		t.Fatalf("Close returned after %v, before the native call ended", d)
 	}
 }
 

@@ -64,7 +64,9 @@ func in(ptr, n uint32) []byte {
 	if n == 0 {
 		return nil
 	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(uintptr(ptr))), n)
+	// An address in linear memory, not a Go pointer: unsafe.Add from nil
+	// says so without a uintptr-to-pointer conversion.
+	return unsafe.Slice((*byte)(unsafe.Add(nil, uintptr(ptr))), n)
 }
 
 // result lends the JSON of v to the host as a result word.
