@@ -14,9 +14,11 @@ import (
 )
 
 // openFFI loads a shared library: in this process, or with isolated in a
-// child (this executable's plugin host-ffi) behind the IPC bridge.
+// child (this executable's plugin host-ffi) behind the IPC bridge. In
+// process, calls are detached: a command (or the gate's peer) answers at
+// its deadline even when the native call runs on.
 func openFFI(ctx context.Context, file string, isolated bool, timeout time.Duration, logger *slog.Logger) (plugin.Plugin, error) {
-	return ffi.Open(ctx, file, ffi.Config{Isolated: isolated, CallTimeout: timeout, Logger: logger})
+	return ffi.Open(ctx, file, ffi.Config{Isolated: isolated, Detach: !isolated, CallTimeout: timeout, Logger: logger})
 }
 
 // runHostFFI serves a shared library as an IPC child: the child of
