@@ -328,7 +328,13 @@ func runPluginPeer(args []string, e *env) int {
 	if err != nil {
 		return failInfra(e, "plugin peer: %v", err)
 	}
-	defer h.Close(context.Background())
+	defer func() {
+		// A native call the gate stopped waiting for (plg-sleep-timeout)
+		// may still run: it ends with the process.
+		cctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_ = h.Close(cctx)
+	}()
 	m := h.Manifest()
 	language, version := "unknown", "unknown"
 	if m.Language != nil {
