@@ -12,6 +12,10 @@
 //   - plugin: the one interface every bridge implements;
 //   - bridge/ipc: plugins in child processes over upstream's NDJSON
 //     protocol, as a host and as a server;
+//   - bridge/wasm: plugins compiled to WebAssembly, sandboxed on wazero
+//     with limits on size, memory, time and strings;
+//   - bridge/ffi: plugins in native shared libraries through purego, in
+//     process (trusted code) or isolated in a supervised child;
 //   - parity: the conformance gate that drives every peer over the
 //     vectors and judges their answers;
 //   - vectors and schemas: the shared test vectors and their JSON Schemas,
