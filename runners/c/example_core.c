@@ -15,32 +15,85 @@ size_t ex_strlen(const char *s)
 
 static void copy_bytes(char *dst, const char *src, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        dst[i] = src[i];
+    __builtin_memcpy(dst, src, n);
 }
 
+/* ---- eight bytes at a time (SWAR) ----
+ * A loop back-edge is what costs under a wasm runtime that checks for
+ * interruption on each one, so the hot scans test eight bytes per
+ * iteration. The tests only say whether some byte of the word matches
+ * (exact for "any", independent of byte order); the byte loops that follow
+ * find which. */
+#define ONES ((uint64_t)0x0101010101010101ull)
+#define HIGHS ((uint64_t)0x8080808080808080ull)
+
+static uint64_t load8(const char *p)
+{
+    uint64_t v;
+    __builtin_memcpy(&v, p, 8);
+    return v;
+}
+
+/* Some byte of v is 0. */
+static uint64_t has_zero(uint64_t v) { return (v - ONES) & ~v & HIGHS; }
+/* Some byte of v is below n (n <= 0x80). */
+static uint64_t has_less(uint64_t v, unsigned n) { return (v - ONES * n) & ~v & HIGHS; }
+/* Some byte is '"' or '\\'. */
+static uint64_t has_quote(uint64_t v) { return has_zero(v ^ (ONES * '"')) | has_zero(v ^ (ONES * '\\')); }
+/* Some byte ends a plain run of a string literal: '"', '\\' or a control. */
+static uint64_t str_special(uint64_t v) { return has_quote(v) | has_less(v, 0x20); }
+
+/* On a little-endian target, the index of the first matching byte of a
+ * word from the mask of a test above (the tests' false positives only
+ * ever sit above a true match). */
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FIRST_BYTE(mask) ((unsigned)__builtin_ctzll(mask) / 8)
+#endif
+
+static uint32_t load4(const char *p)
+{
+    uint32_t v;
+    __builtin_memcpy(&v, p, 4);
+    return v;
+}
+
+/* Without a loop below 16 bytes: the words compared may overlap. */
 static bool bytes_equal(const char *a, size_t an, const char *b, size_t bn)
 {
+    size_t i;
     if (an != bn)
         return false;
-    for (size_t i = 0; i < an; i++)
-        if (a[i] != b[i])
-            return false;
-    return true;
+    if (an >= 8) {
+        for (i = 0; i + 8 < an; i += 8)
+            if (load8(a + i) != load8(b + i))
+                return false;
+        return load8(a + an - 8) == load8(b + an - 8);
+    }
+    if (an >= 4)
+        return load4(a) == load4(b) && load4(a + an - 4) == load4(b + an - 4);
+    return an == 0 || (a[0] == b[0] && a[an / 2] == b[an / 2] && a[an - 1] == b[an - 1]);
 }
 
-static bool name_is(const char *name, size_t len, const char *lit)
-{
-    return bytes_equal(name, len, lit, ex_strlen(lit));
-}
+#define name_is(name, len, lit) bytes_equal((name), (len), (lit), sizeof(lit) - 1)
 
 static bool contains(const char *s, size_t n, const char *needle, size_t m)
 {
+    size_t i = 0;
+    uint64_t first;
     if (m > n)
         return false;
-    for (size_t i = 0; i + m <= n; i++)
-        if (bytes_equal(s + i, m, needle, m))
+    if (m == 0)
+        return true;
+    first = ONES * (unsigned char)needle[0];
+    while (i + m <= n) {
+        if (n - i >= 8 && !has_zero(load8(s + i) ^ first)) {
+            i += 8;
+            continue;
+        }
+        if (s[i] == needle[0] && bytes_equal(s + i, m, needle, m))
             return true;
+        i++;
+    }
     return false;
 }
 
@@ -127,40 +180,135 @@ const char *ex_json_ws(const char *p, const char *end)
     return p;
 }
 
-/* p at '"'; returns just past the closing quote, or NULL. */
+/* p at '"'; returns just past the closing quote, or NULL. *esc tells
+ * whether the literal holds a backslash escape, *hi whether it holds a
+ * byte >= 0x80. */
+/* The first byte from p that is '"', '\\' or a control (end when none);
+ * *acc gets the bytes before it OR-ed in. Under wazero every loop header
+ * executed leaves the compiled code to check for interruption, so this
+ * has no loop for the first 128 bytes, then tests 256 bytes per iteration
+ * and finishes without a loop. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static const char *find_special(const char *p, const char *end, uint64_t *acc)
+{
+#ifdef FIRST_BYTE
+    uint64_t v, mask;
+#define SPECIAL_WORD(i)                                                       \
+    v = load8(p + 8 * (i));                                                   \
+    mask = str_special(v);                                                    \
+    if (mask) {                                                               \
+        unsigned k = FIRST_BYTE(mask);                                        \
+        *acc |= v & (((uint64_t)1 << (8 * k)) - 1);                           \
+        return p + 8 * (i) + k;                                               \
+    }                                                                         \
+    *acc |= v;
+#define SPECIAL_WORD_BOUNDED                                                  \
+    if (end - p < 8)                                                          \
+        goto bytes;                                                           \
+    SPECIAL_WORD(0)                                                           \
+    p += 8;
+#define SPECIAL_BYTE                                                          \
+    if (p >= end)                                                             \
+        return p;                                                             \
+    if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)                  \
+        return p;                                                             \
+    *acc |= (unsigned char)*p++;
+#define SPECIAL_WORDS_16(o)                                                   \
+    SPECIAL_WORD((o) + 0) SPECIAL_WORD((o) + 1) SPECIAL_WORD((o) + 2)         \
+    SPECIAL_WORD((o) + 3) SPECIAL_WORD((o) + 4) SPECIAL_WORD((o) + 5)         \
+    SPECIAL_WORD((o) + 6) SPECIAL_WORD((o) + 7) SPECIAL_WORD((o) + 8)         \
+    SPECIAL_WORD((o) + 9) SPECIAL_WORD((o) + 10) SPECIAL_WORD((o) + 11)       \
+    SPECIAL_WORD((o) + 12) SPECIAL_WORD((o) + 13) SPECIAL_WORD((o) + 14)      \
+    SPECIAL_WORD((o) + 15)
+#define SPECIAL_WORDS_BOUNDED_16                                              \
+    SPECIAL_WORD_BOUNDED SPECIAL_WORD_BOUNDED SPECIAL_WORD_BOUNDED            \
+    SPECIAL_WORD_BOUNDED SPECIAL_WORD_BOUNDED SPECIAL_WORD_BOUNDED            \
+    SPECIAL_WORD_BOUNDED SPECIAL_WORD_BOUNDED SPECIAL_WORD_BOUNDED            \
+    SPECIAL_WORD_BOUNDED SPECIAL_WORD_BOUNDED SPECIAL_WORD_BOUNDED            \
+    SPECIAL_WORD_BOUNDED SPECIAL_WORD_BOUNDED SPECIAL_WORD_BOUNDED            \
+    SPECIAL_WORD_BOUNDED
+    /* the first 128 bytes: most strings end there */
+    if (end - p >= 128) {
+        SPECIAL_WORDS_16(0)
+        p += 128;
+        while (end - p >= 256) {
+            SPECIAL_WORDS_16(0)
+            SPECIAL_WORDS_16(16)
+            p += 256;
+        }
+        /* under 256 bytes left: the remainder without a loop */
+        SPECIAL_WORDS_BOUNDED_16
+    }
+    SPECIAL_WORDS_BOUNDED_16
+bytes:
+    SPECIAL_BYTE SPECIAL_BYTE SPECIAL_BYTE SPECIAL_BYTE
+    SPECIAL_BYTE SPECIAL_BYTE SPECIAL_BYTE SPECIAL_BYTE
+    return p;
+#undef SPECIAL_WORD
+#undef SPECIAL_WORD_BOUNDED
+#undef SPECIAL_WORDS_16
+#undef SPECIAL_WORDS_BOUNDED_16
+#undef SPECIAL_BYTE
+#else
+    while (end - p >= 8) {
+        uint64_t v = load8(p);
+        if (str_special(v))
+            break;
+        *acc |= v;
+        p += 8;
+    }
+    while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+        *acc |= (unsigned char)*p++;
+    return p;
+#endif
+}
+
+/* p at '"'; returns just past the closing quote, or NULL. *esc tells
+ * whether the literal holds a backslash escape, *hi whether it holds a
+ * byte >= 0x80. Without escapes, no loop header runs under 128 bytes. */
+static const char *scan_string2(const char *p, const char *end, bool *esc, bool *hi)
+{
+    uint64_t acc = 0;
+    *esc = false;
+    p = find_special(p + 1, end, &acc);
+    while (p < end && *p == '\\') {
+        *esc = true;
+        p++;
+        if (p >= end)
+            return NULL;
+        switch (*p) {
+        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+            p++;
+            break;
+        case 'u':
+            if (end - p < 5 || hex_val(p[1]) < 0 || hex_val(p[2]) < 0 || hex_val(p[3]) < 0 ||
+                hex_val(p[4]) < 0)
+                return NULL;
+            p += 5;
+            break;
+        default:
+            return NULL;
+        }
+        p = find_special(p, end, &acc);
+    }
+    if (p >= end || *p != '"')
+        return NULL; /* unterminated, or a control byte */
+    *hi = (acc & HIGHS) != 0;
+    return p + 1;
+}
+
+static const char *scan_string(const char *p, const char *end, bool *esc)
+{
+    bool hi;
+    return scan_string2(p, end, esc, &hi);
+}
+
 static const char *skip_string(const char *p, const char *end)
 {
-    p++;
-    while (p < end) {
-        unsigned char c = (unsigned char)*p;
-        if (c == '"')
-            return p + 1;
-        if (c < 0x20)
-            return NULL;
-        if (c == '\\') {
-            p++;
-            if (p >= end)
-                return NULL;
-            switch (*p) {
-            case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-                p++;
-                break;
-            case 'u':
-                if (end - p < 5)
-                    return NULL;
-                for (int i = 1; i <= 4; i++)
-                    if (hex_val(p[i]) < 0)
-                        return NULL;
-                p += 5;
-                break;
-            default:
-                return NULL;
-            }
-        } else {
-            p++;
-        }
-    }
-    return NULL;
+    bool esc;
+    return scan_string(p, end, &esc);
 }
 
 static const char *skip_number(const char *p, const char *end)
@@ -196,9 +344,8 @@ static const char *skip_number(const char *p, const char *end)
     return p;
 }
 
-static const char *skip_literal(const char *p, const char *end, const char *lit)
+static const char *skip_literal(const char *p, const char *end, const char *lit, size_t n)
 {
-    size_t n = ex_strlen(lit);
     if ((size_t)(end - p) < n || !bytes_equal(p, n, lit, n))
         return NULL;
     return p + n;
@@ -208,84 +355,216 @@ static const char *skip_scalar(const char *p, const char *end)
 {
     switch (*p) {
     case '"': return skip_string(p, end);
-    case 't': return skip_literal(p, end, "true");
-    case 'f': return skip_literal(p, end, "false");
-    case 'n': return skip_literal(p, end, "null");
+    case 't': return skip_literal(p, end, "true", 4);
+    case 'f': return skip_literal(p, end, "false", 5);
+    case 'n': return skip_literal(p, end, "null", 4);
     default: return skip_number(p, end);
     }
 }
 
-/* Iterative, so that deep nesting cannot overflow a small (wasm) stack. */
+static bool key_equals(const char *q, const char *end, const char *key, size_t key_len);
+
+/* A path of object members to find while validating, such as
+ * content.text: keys[i] is the member of the object found at level i. As
+ * with ex_json_get applied level by level, the last duplicate wins, and the
+ * value of a non-final key must be an object. */
+typedef struct jpath {
+    const char *const *keys;
+    const size_t *lens;
+    int n;
+    /* results */
+    bool found;
+    bool esc;   /* the value is a string literal with an escape */
+    bool hi;    /* ... with a byte >= 0x80 */
+    const char *v, *ve;
+} jpath;
+
+/* Whether the key literal [k, kend) (kend just past its closing quote)
+ * decodes to key. */
+static bool key_is(const char *k, const char *kend, bool esc, const char *key, size_t key_len)
+{
+    if (!esc)
+        return bytes_equal(k + 1, (size_t)(kend - k - 2), key, key_len);
+    return key_equals(k, kend, key, key_len);
+}
+
+/* The end of the value at p (NULL when it is not valid JSON), finding the
+ * members of jp (when not NULL) on the way: one pass over the text.
+ * Iterative, so that deep nesting cannot overflow a small (wasm) stack. */
+/* The state of json_walk. */
+typedef struct walk {
+    const char *p, *end;
+    jpath *jp;
+    int depth;
+    int m;          /* open containers 1..m are objects of the path */
+    int pend;       /* depth at which the value looked for ends */
+    bool on_path;   /* the next value is an object of the path */
+    bool target;    /* the next value is the one looked for */
+    bool need_key;  /* a member's key comes first */
+    bool closing;   /* a container just closed */
+    unsigned char stack[EX_JSON_MAX_DEPTH / 8]; /* bit set: an object */
+} walk;
+
+/* One step of json_walk: a value (with its key) or a closing bracket.
+ * Returns 0 to go on, 1 when the whole value ended at w->p, -1 when the
+ * text is not JSON. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int walk_step(walk *w)
+{
+    const char *p = w->p, *end = w->end;
+    jpath *jp = w->jp;
+    char c;
+    if (!w->closing) {
+        if (w->need_key) {
+            const char *k;
+            bool esc;
+            p = ex_json_ws(p, end);
+            if (p >= end || *p != '"')
+                return -1;
+            k = p;
+            p = scan_string(p, end, &esc);
+            if (!p)
+                return -1;
+            if (jp && w->depth == w->m && w->m <= jp->n &&
+                key_is(k, p, esc, jp->keys[w->m - 1], jp->lens[w->m - 1])) {
+                jp->found = false; /* a later duplicate replaces what was found */
+                if (w->m == jp->n) {
+                    w->target = true;
+                    w->pend = w->depth;
+                } else {
+                    w->on_path = true;
+                }
+            }
+            p = ex_json_ws(p, end);
+            if (p >= end || *p != ':')
+                return -1;
+            p++;
+        }
+        p = ex_json_ws(p, end);
+        if (p >= end)
+            return -1;
+        c = *p;
+        if (w->target) {
+            w->target = false;
+            jp->v = p;
+            jp->esc = jp->hi = false;
+        }
+        if (c == '{' || c == '[') {
+            bool obj = c == '{';
+            bool path_obj = w->on_path && obj;
+            int depth = w->depth;
+            w->on_path = false;
+            if (depth >= EX_JSON_MAX_DEPTH)
+                return -1;
+            p = ex_json_ws(p + 1, end);
+            if (p >= end)
+                return -1;
+            if (*p != (obj ? '}' : ']')) {
+                if (obj)
+                    w->stack[depth / 8] |= (unsigned char)(1u << (depth % 8));
+                else
+                    w->stack[depth / 8] &= (unsigned char)~(1u << (depth % 8));
+                w->depth = ++depth;
+                if (path_obj)
+                    w->m = depth;
+                w->need_key = obj;
+                w->p = p;
+                return 0;
+            }
+            p++; /* empty: the value ends here */
+        } else {
+            w->on_path = false;
+            if (c == '"' && w->depth == w->pend)
+                p = scan_string2(p, end, &jp->esc, &jp->hi);
+            else
+                p = skip_scalar(p, end);
+            if (!p)
+                return -1;
+        }
+    }
+    /* a value (or a container) ended at p */
+    w->closing = false;
+    if (w->depth == w->pend) {
+        jp->ve = p;
+        jp->found = true;
+        w->pend = -1;
+    }
+    if (w->m > w->depth)
+        w->m = w->depth;
+    if (w->depth == 0) {
+        w->p = p;
+        return 1;
+    }
+    p = ex_json_ws(p, end);
+    if (p >= end)
+        return -1;
+    {
+        int d = w->depth - 1;
+        bool obj = (w->stack[d / 8] >> (d % 8)) & 1;
+        if (*p == ',') {
+            w->p = p + 1;
+            w->need_key = obj;
+            return 0;
+        }
+        if (*p == (obj ? '}' : ']')) {
+            w->p = p + 1;
+            w->depth = d;
+            w->closing = true;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* The end of the value at p (NULL when it is not valid JSON), finding the
+ * members of jp (when not NULL) on the way: one pass over the text, sixteen
+ * steps per loop iteration (a loop header is what costs under wazero's
+ * interruption checks). Iterative, so that deep nesting cannot overflow a
+ * small (wasm) stack. */
+static const char *json_walk(const char *p, const char *end, jpath *jp)
+{
+    walk w;
+    int r;
+    w.p = p;
+    w.end = end;
+    w.jp = jp;
+    w.depth = 0;
+    w.m = 0;
+    w.pend = -1;
+    w.on_path = jp && jp->n > 0;
+    w.target = w.need_key = w.closing = false;
+    if (jp)
+        jp->found = false;
+    for (;;) {
+#define WALK_STEP                                                             \
+    if ((r = walk_step(&w)) != 0)                                             \
+        break;
+        WALK_STEP WALK_STEP WALK_STEP WALK_STEP
+        WALK_STEP WALK_STEP WALK_STEP WALK_STEP
+        WALK_STEP WALK_STEP WALK_STEP WALK_STEP
+        WALK_STEP WALK_STEP WALK_STEP WALK_STEP
+#undef WALK_STEP
+    }
+    return r > 0 ? w.p : NULL;
+}
+
 const char *ex_json_skip(const char *p, const char *end)
 {
-    unsigned char stack[EX_JSON_MAX_DEPTH / 8];
-    int depth = 0;
-    char c;
+    return json_walk(p, end, NULL);
+}
 
-value:
-    p = ex_json_ws(p, end);
-    if (p >= end)
-        return NULL;
-    c = *p;
-    if (c == '{' || c == '[') {
-        bool obj = c == '{';
-        if (depth >= EX_JSON_MAX_DEPTH)
-            return NULL;
-        p = ex_json_ws(p + 1, end);
-        if (p >= end)
-            return NULL;
-        if (*p == (obj ? '}' : ']')) {
-            p++;
-            goto close;
-        }
-        if (obj)
-            stack[depth / 8] |= (unsigned char)(1u << (depth % 8));
-        else
-            stack[depth / 8] &= (unsigned char)~(1u << (depth % 8));
-        depth++;
-        if (obj)
-            goto key;
-        goto value;
-    }
-    p = skip_scalar(p, end);
-    if (!p)
-        return NULL;
-    goto close;
-
-key:
-    p = ex_json_ws(p, end);
-    if (p >= end || *p != '"')
-        return NULL;
-    p = skip_string(p, end);
-    if (!p)
-        return NULL;
-    p = ex_json_ws(p, end);
-    if (p >= end || *p != ':')
-        return NULL;
-    p++;
-    goto value;
-
-close:
-    if (depth == 0)
-        return p;
-    p = ex_json_ws(p, end);
-    if (p >= end)
-        return NULL;
-    {
-        bool obj = (stack[(depth - 1) / 8] >> ((depth - 1) % 8)) & 1;
-        if (*p == ',') {
-            p++;
-            if (obj)
-                goto key;
-            goto value;
-        }
-        if (*p == (obj ? '}' : ']')) {
-            p++;
-            depth--;
-            goto close;
-        }
-    }
-    return NULL;
+/* ex_json_parse that also finds the path jp; *root gets the value. */
+static bool parse_path(const char *text, size_t len, jpath *jp, const char **root)
+{
+    const char *end = text + len;
+    const char *p = ex_json_ws(text, end);
+    const char *e = json_walk(p, end, jp);
+    if (!e || ex_json_ws(e, end) != end)
+        return false;
+    *root = p;
+    return true;
 }
 
 bool ex_json_parse(const char *text, size_t len, const char **v, const char **v_end)
@@ -422,13 +701,23 @@ size_t ex_json_decode(const char *q, const char *end, char *out)
     size_t n = 0;
     unsigned char b[4];
     int k;
-    while ((k = dec_step(&p, end, b)) > 0) {
+    for (;;) {
+        /* the plain run up to the next '"' or '\\', copied at once */
+        const char *r = p;
+        while (end - r >= 8 && !has_quote(load8(r)))
+            r += 8;
+        while (r < end && *r != '"' && *r != '\\')
+            r++;
         if (out)
-            for (int i = 0; i < k; i++)
-                out[n + (size_t)i] = (char)b[i];
+            copy_bytes(out + n, p, (size_t)(r - p));
+        n += (size_t)(r - p);
+        p = r;
+        if ((k = dec_step(&p, end, b)) <= 0)
+            return n;
+        if (out)
+            copy_bytes(out + n, (const char *)b, (size_t)k);
         n += (size_t)k;
     }
-    return n;
 }
 
 char *ex_json_decode_alloc(const ex_alloc *a, const char *q, const char *end, size_t *len)
@@ -475,10 +764,6 @@ bool ex_json_get(const char *obj, const char *end, const char *key, size_t key_l
     return found;
 }
 
-static bool get_path(const char *obj, const char *end, const char *key, const char **v, const char **ve)
-{
-    return ex_json_get(obj, end, key, ex_strlen(key), v, ve);
-}
 
 /* ------------------------------------------------------------------ */
 /* JSON writer                                                         */
@@ -494,12 +779,12 @@ static void buf_grow(buf *b, size_t need)
 {
     size_t cap = b->cap ? b->cap : 64;
     char *np;
-    while (cap < need) {
-        if (cap > ((size_t)-1) / 2) {
+    if (cap < need) { /* the next power of two (cap is one, at least 64) */
+        if (need > ((size_t)-1) / 2 + 1) {
             b->oom = true;
             return;
         }
-        cap *= 2;
+        cap = (size_t)1 << (64 - __builtin_clzll((unsigned long long)(need - 1)));
     }
     np = b->a->alloc(b->a->ctx, cap);
     if (!np) {
@@ -527,7 +812,14 @@ static void buf_put(buf *b, const char *s, size_t n)
     b->len += n;
 }
 
-static void buf_lit(buf *b, const char *s) { buf_put(b, s, ex_strlen(s)); }
+#define buf_lit(b, s) buf_put((b), (s), sizeof(s) - 1)
+
+/* Makes room for n more bytes (and the NUL). */
+static void buf_reserve(buf *b, size_t n)
+{
+    if (!b->oom && b->len + n + 1 > b->cap)
+        buf_grow(b, b->len + n + 1);
+}
 
 static const char hexdigits_lower[] = "0123456789abcdef";
 static const char hexdigits_upper[] = "0123456789ABCDEF";
@@ -538,12 +830,21 @@ static const char hexdigits_upper[] = "0123456789ABCDEF";
 static void buf_str(buf *b, const char *s, size_t n)
 {
     size_t i = 0, run = 0;
+    buf_reserve(b, n + 2);
     buf_put(b, "\"", 1);
     while (i < n) {
-        unsigned char c = (unsigned char)s[i];
+        unsigned char c;
         const char *esc = NULL;
         char u[6];
         size_t k;
+        if (n - i >= 8) {
+            uint64_t v = load8(s + i);
+            if (!(str_special(v) | (v & HIGHS))) {
+                i += 8;
+                continue;
+            }
+        }
+        c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
             i++;
             continue;
@@ -568,7 +869,7 @@ static void buf_str(buf *b, const char *s, size_t n)
             break;
         }
         if (esc) {
-            buf_lit(b, esc);
+            buf_put(b, esc, 2);
         } else if (c < 0x20) {
             u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
             u[4] = hexdigits_lower[c >> 4];
@@ -923,15 +1224,18 @@ ex_status ex_manifest(const ex_alloc *a, ex_result *res)
 ex_status ex_parse_config(const ex_alloc *a, const char *config, size_t len,
                           char **greeting, size_t *greeting_len, const char **error)
 {
-    const char *v, *ve, *g, *ge;
+    static const char *const keys[] = {"GREETING"};
+    static const size_t lens[] = {8};
+    jpath jp = {keys, lens, 1, false, false, false, NULL, NULL};
+    const char *v;
     *greeting = NULL;
     *greeting_len = 0;
-    if (!ex_json_parse(config, len, &v, &ve) || (*v != '{' && *v != 'n')) {
+    if (!parse_path(config, len, &jp, &v) || (*v != '{' && *v != 'n')) {
         *error = EX_MSG_BAD_CONFIG;
         return EX_FAIL;
     }
-    if (*v == '{' && get_path(v, ve, "GREETING", &g, &ge) && *g == '"') {
-        *greeting = ex_json_decode_alloc(a, g, ge, greeting_len);
+    if (jp.found && *jp.v == '"') {
+        *greeting = ex_json_decode_alloc(a, jp.v, jp.ve, greeting_len);
     } else {
         *greeting = a->alloc(a->ctx, 1);
         if (*greeting)
@@ -944,58 +1248,120 @@ ex_status ex_parse_config(const ex_alloc *a, const char *config, size_t len,
     return EX_RESULT;
 }
 
-/* A decoded memory member: memory.content.text or memory.roomId. */
+/* A member of the memory: memory.content.text or memory.roomId, as its
+ * string literal (q NULL when absent or not a string). */
+typedef struct member {
+    const char *q, *qe; /* the literal, quotes included */
+    bool esc, hi;       /* it holds an escape / a byte >= 0x80 */
+} member;
+
+/* Validates the memory and finds the member in the same pass; false when
+ * the memory is not JSON. */
+static bool memory_member(const char *memory, size_t memory_len, bool want_room, member *out)
+{
+    static const char *const text_keys[] = {"content", "text"};
+    static const size_t text_lens[] = {7, 4};
+    static const char *const room_keys[] = {"roomId"};
+    static const size_t room_lens[] = {6};
+    jpath jp = {want_room ? room_keys : text_keys, want_room ? room_lens : text_lens, want_room ? 1 : 2,
+                false, false, false, NULL, NULL};
+    const char *root;
+    out->q = out->qe = NULL;
+    out->esc = out->hi = false;
+    if (!parse_path(memory, memory_len, &jp, &root))
+        return false;
+    if (jp.found && *jp.v == '"') {
+        out->q = jp.v;
+        out->qe = jp.ve;
+        out->esc = jp.esc;
+        out->hi = jp.hi;
+    }
+    return true;
+}
+
+/* The decoded text of a member. */
 typedef struct text {
     char *p; /* NULL when absent */
-    size_t len;
+    size_t len, cap;
 } text;
 
 static void text_free(const ex_alloc *a, text *t)
 {
     if (t->p)
-        a->free(a->ctx, t->p, t->len + 1);
+        a->free(a->ctx, t->p, t->cap);
     t->p = NULL;
-    t->len = 0;
+    t->len = t->cap = 0;
 }
 
-/* Reads memory.content.text (want_room false) or memory.roomId; the
- * member is empty when absent or not a string. */
-static ex_status memory_member(const ex_alloc *a, const char *memory, size_t memory_len,
-                               bool want_room, text *out, const char **error)
+/* Decodes m (empty when absent); false when out of memory. A literal never
+ * decodes to more bytes than it has. */
+static bool member_text(const ex_alloc *a, const member *m, text *t)
 {
-    const char *v, *ve, *c, *ce, *t, *te;
-    bool found = false;
-    out->p = NULL;
-    out->len = 0;
-    if (!ex_json_parse(memory, memory_len, &v, &ve)) {
-        *error = EX_MSG_BAD_MEMORY;
-        return EX_FAIL;
-    }
-    if (*v != '{')
-        return EX_RESULT;
-    if (want_room) {
-        found = get_path(v, ve, "roomId", &t, &te);
-    } else if (get_path(v, ve, "content", &c, &ce) && *c == '{') {
-        found = get_path(c, ce, "text", &t, &te);
-    }
-    if (found && *t == '"') {
-        out->p = ex_json_decode_alloc(a, t, te, &out->len);
-        if (!out->p) {
-            *error = EX_MSG_NOMEM;
-            return EX_FAIL;
-        }
-    }
-    return EX_RESULT;
+    t->p = NULL;
+    t->len = t->cap = 0;
+    if (!m->q)
+        return true;
+    t->cap = (size_t)(m->qe - m->q) - 1;
+    t->p = a->alloc(a->ctx, t->cap);
+    if (!t->p)
+        return false;
+    t->len = ex_json_decode(m->q, m->qe, t->p);
+    t->p[t->len] = 0;
+    return true;
 }
 
 static const char *text_ptr(const text *t) { return t->p ? t->p : ""; }
+
+/* Whether s[0..n) is well-formed UTF-8, eight ASCII bytes at a time. */
+static bool utf8_valid(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t k;
+        if (n - i >= 8 && !(load8(s + i) & HIGHS)) {
+            i += 8;
+            continue;
+        }
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        k = utf8_seq((const unsigned char *)s + i, n - i);
+        if (!k)
+            return false;
+        i += k;
+    }
+    return true;
+}
+
+/* Writes the decoded member as buf_str would. A literal without escapes
+ * that is valid UTF-8 is exactly what buf_str writes for its text (it holds
+ * no '"', '\\' or control byte), so it is copied as it is. */
+static void buf_member(buf *b, const ex_alloc *a, const member *m)
+{
+    text t;
+    if (!m->q) {
+        buf_put(b, "\"\"", 2);
+        return;
+    }
+    if (!m->esc && (!m->hi || utf8_valid(m->q + 1, (size_t)(m->qe - m->q) - 2))) {
+        buf_put(b, m->q, (size_t)(m->qe - m->q));
+        return;
+    }
+    if (!member_text(a, m, &t)) {
+        b->oom = true;
+        return;
+    }
+    buf_str(b, t.p, t.len);
+    text_free(a, &t);
+}
 
 ex_status ex_validate_action(const ex_alloc *a, const char *name, size_t name_len,
                              const char *memory, size_t memory_len, bool *valid,
                              const char **error)
 {
-    text t;
-    ex_status st;
+    member m;
+    (void)a;
     *valid = false;
     if (name_is(name, name_len, "UUID") || name_is(name, name_len, "FAIL") ||
         name_is(name, name_len, "SLEEP")) {
@@ -1004,11 +1370,12 @@ ex_status ex_validate_action(const ex_alloc *a, const char *name, size_t name_le
     }
     if (!name_is(name, name_len, "ECHO"))
         return EX_RESULT;
-    st = memory_member(a, memory, memory_len, false, &t, error);
-    if (st != EX_RESULT)
-        return st;
-    *valid = t.len > 0;
-    text_free(a, &t);
+    if (!memory_member(memory, memory_len, false, &m)) {
+        *error = EX_MSG_BAD_MEMORY;
+        return EX_FAIL;
+    }
+    /* every character and every escape decodes to at least one byte */
+    *valid = m.q && m.qe - m.q > 2;
     return EX_RESULT;
 }
 
@@ -1018,18 +1385,18 @@ ex_status ex_invoke_action(const ex_alloc *a, const char *name, size_t name_len,
                            ex_sleep_fn sleep, void *sleep_ctx, ex_result *res)
 {
     buf b = {a, NULL, 0, 0, false};
-    text t;
-    ex_status st;
-    const char *err = NULL;
+    member m;
 
     if (name_is(name, name_len, "FAIL"))
         return fail(res, EX_MSG_EXAMPLE_FAILURE);
     if (name_is(name, name_len, "SLEEP")) {
-        const char *v, *ve, *m, *me;
+        static const char *const keys[] = {"ms"};
+        static const size_t lens[] = {2};
+        jpath jp = {keys, lens, 1, false, false, false, NULL, NULL};
+        const char *v;
         uint32_t ms;
-        if (!ex_json_parse(options, options_len, &v, &ve) || *v != '{' ||
-            !get_path(v, ve, "ms", &m, &me) || !(*m == '-' || is_digit(*m)) ||
-            !ex_sleep_millis(a, m, me, &ms))
+        if (!parse_path(options, options_len, &jp, &v) || *v != '{' || !jp.found ||
+            !(*jp.v == '-' || is_digit(*jp.v)) || !ex_sleep_millis(a, jp.v, jp.ve, &ms))
             return fail(res, EX_MSG_BAD_SLEEP);
         if (sleep && sleep(sleep_ctx, ms) != 0) {
             res->ptr = NULL;
@@ -1041,23 +1408,29 @@ ex_status ex_invoke_action(const ex_alloc *a, const char *name, size_t name_len,
         return buf_finish(&b, res);
     }
     if (name_is(name, name_len, "ECHO")) {
-        st = memory_member(a, memory, memory_len, false, &t, &err);
-        if (st != EX_RESULT)
-            return fail(res, err);
+        size_t start, n;
+        if (!memory_member(memory, memory_len, false, &m))
+            return fail(res, EX_MSG_BAD_MEMORY);
+        buf_reserve(&b, 48 + 2 * (m.q ? (size_t)(m.qe - m.q) : 2));
         buf_lit(&b, "{\"success\":true,\"text\":");
-        buf_str(&b, text_ptr(&t), t.len);
+        start = b.len;
+        buf_member(&b, a, &m);
+        n = b.len - start;
         buf_lit(&b, ",\"data\":{\"echo\":");
-        buf_str(&b, text_ptr(&t), t.len);
+        buf_reserve(&b, n + 2);
+        if (!b.oom)
+            buf_put(&b, b.p + start, n); /* the same literal again */
         buf_lit(&b, "}}");
-        text_free(a, &t);
         return buf_finish(&b, res);
     }
     if (name_is(name, name_len, "UUID")) {
         char u[36];
         bool ok;
-        st = memory_member(a, memory, memory_len, false, &t, &err);
-        if (st != EX_RESULT)
-            return fail(res, err);
+        text t;
+        if (!memory_member(memory, memory_len, false, &m))
+            return fail(res, EX_MSG_BAD_MEMORY);
+        if (!member_text(a, &m, &t))
+            return fail(res, EX_MSG_NOMEM);
         ok = ex_string_to_uuid(text_ptr(&t), t.len, u);
         text_free(a, &t);
         if (!ok)
@@ -1072,7 +1445,7 @@ ex_status ex_invoke_action(const ex_alloc *a, const char *name, size_t name_len,
     buf_lit(&b, "{\"success\":false,\"error\":");
     {
         /* "Action not found: " + name, as one string */
-        size_t pre = ex_strlen("Action not found: ");
+        size_t pre = sizeof "Action not found: " - 1;
         char *msg = a->alloc(a->ctx, pre + name_len + 1);
         if (!msg) {
             b.oom = true;
@@ -1092,22 +1465,20 @@ ex_status ex_get_provider(const ex_alloc *a, const char *name, size_t name_len,
                           const char *greeting, size_t greeting_len, ex_result *res)
 {
     buf b = {a, NULL, 0, 0, false};
-    text room;
-    const char *err = NULL;
+    member room;
     if (!name_is(name, name_len, "EXAMPLE")) {
         res->ptr = NULL;
         res->len = res->cap = 0;
         res->error = NULL;
         return EX_NONE;
     }
-    if (memory_member(a, memory, memory_len, true, &room, &err) != EX_RESULT)
-        return fail(res, err);
+    if (!memory_member(memory, memory_len, true, &room))
+        return fail(res, EX_MSG_BAD_MEMORY);
     buf_lit(&b, "{\"text\":\"example provider\",\"values\":{\"plugin\":\"interop-example\",\"greeting\":");
     buf_str(&b, greeting ? greeting : "", greeting ? greeting_len : 0);
     buf_lit(&b, "},\"data\":{\"roomId\":");
-    buf_str(&b, text_ptr(&room), room.len);
+    buf_member(&b, a, &room);
     buf_lit(&b, "}}");
-    text_free(a, &room);
     return buf_finish(&b, res);
 }
 
@@ -1115,14 +1486,23 @@ ex_status ex_validate_evaluator(const ex_alloc *a, const char *name, size_t name
                                 const char *memory, size_t memory_len, bool *valid,
                                 const char **error)
 {
+    member m;
     text t;
-    ex_status st;
     *valid = false;
     if (!name_is(name, name_len, "EXAMPLE_EVALUATOR"))
         return EX_RESULT;
-    st = memory_member(a, memory, memory_len, false, &t, error);
-    if (st != EX_RESULT)
-        return st;
+    if (!memory_member(memory, memory_len, false, &m)) {
+        *error = EX_MSG_BAD_MEMORY;
+        return EX_FAIL;
+    }
+    if (!m.esc && m.q) { /* the literal's body is the text */
+        *valid = contains(m.q + 1, (size_t)(m.qe - m.q) - 2, "evaluate", 8);
+        return EX_RESULT;
+    }
+    if (!member_text(a, &m, &t)) {
+        *error = EX_MSG_NOMEM;
+        return EX_FAIL;
+    }
     *valid = contains(text_ptr(&t), t.len, "evaluate", 8);
     text_free(a, &t);
     return EX_RESULT;

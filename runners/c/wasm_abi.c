@@ -39,12 +39,12 @@ extern unsigned char __heap_base;
 static uintptr_t heap_top;              /* the bump pointer */
 static void *free_lists[MAX_CLASS + 1]; /* free blocks' payloads, linked through their first word */
 
+/* The smallest class whose blocks hold need bytes (8 <= need < 2^31), in
+ * O(1): ceil(log2(need)), at least MIN_CLASS. */
 static int size_class(uint32_t need)
 {
-    int c = MIN_CLASS;
-    while (c < MAX_CLASS && ((uint32_t)1 << c) < need)
-        c++;
-    return ((uint32_t)1 << c) < need ? -1 : c;
+    int c = 32 - __builtin_clz(need - 1);
+    return c < MIN_CLASS ? MIN_CLASS : c;
 }
 
 static void *heap_alloc(size_t size)
@@ -113,7 +113,9 @@ static void core_free(void *ctx, void *ptr, size_t size)
 
 static const ex_alloc A = {core_alloc, core_free, NULL};
 
-/* The compiler may emit calls to these; there is no libc to provide them. */
+/* The compiler may emit calls to these; there is no libc to provide them.
+ * Built with -mbulk-memory, __builtin_memcpy/memmove/memset lower to the
+ * single instructions memory.copy and memory.fill (not to calls back here). */
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
@@ -121,33 +123,17 @@ int memcmp(const void *a, const void *b, size_t n);
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    while (n--)
-        *d++ = *s++;
-    return dst;
+    return __builtin_memcpy(dst, src, n);
 }
 
 void *memmove(void *dst, const void *src, size_t n)
 {
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    if (d < s) {
-        while (n--)
-            *d++ = *s++;
-    } else {
-        while (n--)
-            d[n] = s[n];
-    }
-    return dst;
+    return __builtin_memmove(dst, src, n);
 }
 
 void *memset(void *dst, int c, size_t n)
 {
-    unsigned char *d = dst;
-    while (n--)
-        *d++ = (unsigned char)c;
-    return dst;
+    return __builtin_memset(dst, c, n);
 }
 
 int memcmp(const void *a, const void *b, size_t n)
