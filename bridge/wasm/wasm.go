@@ -718,16 +718,22 @@ func encode(v any) ([]byte, error) {
 	return b, nil
 }
 
-// message encodes a message's memory and state.
+// message encodes a message's memory and state with the types package's
+// own encoders, called directly: encoding/json would re-scan and compact
+// what they produce, most of the cost of a call.
 func message(msg plugin.Message) (mem, state []byte, err error) {
-	if mem, err = encode(msg.Memory); err != nil {
-		return nil, nil, err
+	mem, state = []byte("null"), []byte("null")
+	if msg.Memory != nil {
+		if mem, err = msg.Memory.MarshalJSON(); err != nil {
+			return nil, nil, fmt.Errorf("wasm: encoding the memory: %w", err)
+		}
 	}
-	if msg.State == nil {
-		return mem, []byte("null"), nil
+	if msg.State != nil {
+		if state, err = msg.State.MarshalJSON(); err != nil {
+			return nil, nil, fmt.Errorf("wasm: encoding the state: %w", err)
+		}
 	}
-	state, err = encode(msg.State)
-	return mem, state, err
+	return mem, state, nil
 }
 
 func (p *Plugin) validate(ctx context.Context, e export, name string, msg plugin.Message) (bool, error) {
@@ -753,7 +759,7 @@ func (p *Plugin) actionResult(raw []byte, e export, name string, err error) (*ty
 		return nil, nil
 	}
 	var r types.ActionResult
-	if err := json.Unmarshal(raw, &r); err != nil {
+	if err := r.UnmarshalJSON(raw); err != nil {
 		return nil, fmt.Errorf("%w: %s result: %w", ErrBadResult, exportNames[e], err)
 	}
 	return &r, nil
@@ -803,7 +809,7 @@ func (p *Plugin) GetProvider(ctx context.Context, name string, msg plugin.Messag
 	if raw == nil || string(raw) == "null" {
 		return &r, nil
 	}
-	if err := json.Unmarshal(raw, &r); err != nil {
+	if err := r.UnmarshalJSON(raw); err != nil {
 		return nil, fmt.Errorf("%w: get_provider result: %w", ErrBadResult, err)
 	}
 	return &r, nil
