@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"time"
@@ -68,7 +69,10 @@ type Config struct {
 	// context's error.
 	Detach bool
 
-	// Isolated loads the library in a child process behind the IPC bridge.
+	// Isolated loads the library in a child process behind the IPC bridge
+	// (ServeLibrary), with this Config's Serialize and MaxResultBytes. A
+	// call that hangs fails at its deadline, and the child exits
+	// AbandonGrace later if the native call has still not returned.
 	Isolated bool
 	// Command is the isolated child: it must serve the library given as
 	// its last argument (ServeLibrary). Default: this executable with
@@ -164,7 +168,14 @@ func Load(path string, cfg Config) (*Plugin, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("%w %s: %w", ErrOpen, path, err)
 	}
-	h, err := purego.Dlopen(path, purego.RTLD_NOW|purego.RTLD_LOCAL)
+	// dlopen looks a name without a slash up in the system's library
+	// path, where another library of that name may be: the file given is
+	// loaded by its absolute path.
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w %s: %w", ErrOpen, path, err)
+	}
+	h, err := purego.Dlopen(abs, purego.RTLD_NOW|purego.RTLD_LOCAL)
 	if err != nil {
 		return nil, fmt.Errorf("%w %s: %v", ErrOpen, path, err)
 	}
@@ -199,7 +210,12 @@ func Load(path string, cfg Config) (*Plugin, error) {
 		}
 	}
 	if p.sym.pluginInit != 0 {
-		purego.SyscallN(p.sym.pluginInit)
+		// Once per library in this process: dlopen gives a library
+		// loaded again the same handle and the same global state, which
+		// a second elizaos_plugin_init would replace under the first
+		// Plugin (upstream's registers a new plugin instance).
+		once, _ := pluginInits.LoadOrStore(h, new(sync.Once))
+		once.(*sync.Once).Do(func() { purego.SyscallN(p.sym.pluginInit) })
 	}
 	raw, err := p.result("elizaos_get_manifest", p.native(p.sym.getManifest))
 	if err != nil {
@@ -215,6 +231,10 @@ func Load(path string, cfg Config) (*Plugin, error) {
 	p.manifest = &m
 	return p, nil
 }
+
+// pluginInits holds a *sync.Once per library handle, for
+// elizaos_plugin_init.
+var pluginInits sync.Map
 
 // native calls fn with args and returns its first result.
 func (p *Plugin) native(fn uintptr, args ...uintptr) uintptr {
@@ -435,15 +455,26 @@ func encode(v any) (string, error) {
 	return string(b), nil
 }
 
+// message encodes a message's memory and state with the types package's
+// own encoders, called directly (encoding/json would re-scan and compact
+// what they produce).
 func message(msg plugin.Message) (mem, state string, err error) {
-	if mem, err = encode(msg.Memory); err != nil {
-		return "", "", err
+	mem, state = "null", "null"
+	if msg.Memory != nil {
+		b, err := msg.Memory.MarshalJSON()
+		if err != nil {
+			return "", "", fmt.Errorf("ffi: encoding the memory: %w", err)
+		}
+		mem = string(b)
 	}
-	if msg.State == nil {
-		return mem, "null", nil
+	if msg.State != nil {
+		b, err := msg.State.MarshalJSON()
+		if err != nil {
+			return "", "", fmt.Errorf("ffi: encoding the state: %w", err)
+		}
+		state = string(b)
 	}
-	state, err = encode(msg.State)
-	return mem, state, err
+	return mem, state, nil
 }
 
 // Manifest implements plugin.Plugin.
@@ -507,7 +538,7 @@ func (p *Plugin) actionResult(fn string, raw []byte) (*types.ActionResult, error
 		return nil, nil
 	}
 	var r types.ActionResult
-	if err := json.Unmarshal(raw, &r); err != nil {
+	if err := r.UnmarshalJSON(raw); err != nil {
 		return nil, fmt.Errorf("%w: %s of %s: %v", ErrBadResult, fn, p.path, jsonErr(err))
 	}
 	return &r, nil
@@ -549,7 +580,7 @@ func (p *Plugin) GetProvider(ctx context.Context, name string, msg plugin.Messag
 	if string(bytes.TrimSpace(r.raw)) == "null" {
 		return &out, nil
 	}
-	if err := json.Unmarshal(r.raw, &out); err != nil {
+	if err := out.UnmarshalJSON(r.raw); err != nil {
 		return nil, fmt.Errorf("%w: %s of %s: %v", ErrBadResult, fn, p.path, jsonErr(err))
 	}
 	return &out, nil

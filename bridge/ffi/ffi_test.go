@@ -193,14 +193,17 @@ func TestOpenErrors(t *testing.T) {
 	if err := os.WriteFile(notLib, []byte("plain text"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// Isolated, a file that is missing fails as in process; one the
+	// child cannot load ends the child before its ready line.
 	for _, c := range []struct {
-		name, path string
-		want       error
-		text       string
+		name, path     string
+		want, isolated error
+		text           string
 	}{
-		{"missing library", filepath.Join(t.TempDir(), "missing.so"), ErrOpen, "missing.so"},
-		{"not a library", notLib, ErrOpen, "not-a-library.so"},
-		{"missing symbol", hostile(t, "HOSTILE_NOFREE"), ErrMissingSymbol, "has no elizaos_free_string"},
+		{"missing library", filepath.Join(t.TempDir(), "missing.so"), ErrOpen, ErrOpen, "missing.so"},
+		{"not a library", notLib, ErrOpen, ipc.ErrStart, "not-a-library.so"},
+		{"missing symbol", hostile(t, "HOSTILE_NOFREE"), ErrMissingSymbol, ipc.ErrStart, "has no elizaos_free_string"},
+		{"wrong architecture", otherClass(t), ErrOpen, ipc.ErrStart, "wrong-class.so"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Load(c.path, Config{})
@@ -208,7 +211,33 @@ func TestOpenErrors(t *testing.T) {
 				t.Fatalf("err = %v; want %v containing %q", err, c.want, c.text)
 			}
 		})
+		t.Run(c.name+"/isolated", func(t *testing.T) {
+			defer leaktest.Check(t)()
+			p, err := Open(context.Background(), c.path, isolated(Config{}))
+			if err == nil {
+				p.Close(context.Background())
+			}
+			if !errors.Is(err, c.isolated) {
+				t.Fatalf("err = %v; want %v", err, c.isolated)
+			}
+		})
 	}
+}
+
+// otherClass is a copy of a library marked as 32-bit: a library for
+// another architecture, which dlopen refuses.
+func otherClass(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(hostile(t, "HOSTILE_NULL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[4] = 1 // EI_CLASS: ELFCLASS32
+	path := filepath.Join(t.TempDir(), "wrong-class.so")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // A detached call returns at its deadline while the native call runs on;
@@ -231,6 +260,69 @@ func TestDetachedDeadline(t *testing.T) {
 	}
 	if d := time.Since(start); d < 700*time.Millisecond {
 		t.Fatalf("Close returned after %v, before the native call ended", d)
+	}
+}
+
+// elizaos_plugin_init runs once per library in the process, however many
+// times it is loaded.
+func TestPluginInitOnce(t *testing.T) {
+	path := hostile(t, "HOSTILE_NULL")
+	for range 3 {
+		p, err := Load(path, Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Close(context.Background())
+	}
+	if n, _, _ := purego.SyscallN(symbol(t, path, "hostile_plugin_inits")); n != 1 {
+		t.Fatalf("elizaos_plugin_init ran %d times, want 1", n)
+	}
+}
+
+// A file name without a slash is the file in the working directory, not
+// a name dlopen looks up in the system's library path.
+func TestRelativePath(t *testing.T) {
+	path := hostile(t, "HOSTILE_NULL")
+	t.Chdir(filepath.Dir(path))
+	p, err := Load(filepath.Base(path), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The isolated child loads the library with the host's Config:
+// Serialize and MaxResultBytes.
+func TestIsolatedConfig(t *testing.T) {
+	defer leaktest.Check(t)()
+	path := library(t, examples[1].path)
+	ctx := context.Background()
+	p, err := Open(ctx, path, isolated(Config{Serialize: true, MaxResultBytes: 1000}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(ctx)
+	_, err = p.InvokeAction(ctx, "ECHO", plugintest.Msg(strings.Repeat("x", 1000)), nil)
+	if err == nil || !strings.Contains(err.Error(), "longer than 1000 bytes") {
+		t.Fatalf("a 1000-byte echo under a 1000-byte limit: %v", err)
+	}
+	slow := make(chan error, 1)
+	go func() {
+		_, err := p.InvokeAction(ctx, "SLEEP", msg, map[string]any{"ms": 300})
+		slow <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // let SLEEP go first
+	start := time.Now()
+	if _, err := p.InvokeAction(ctx, "ECHO", msg, nil); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 150*time.Millisecond {
+		t.Errorf("ECHO answered after %v, during SLEEP: calls are not serialized", d)
+	}
+	if err := <-slow; err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -279,9 +371,19 @@ func TestHostileIsolated(t *testing.T) {
 			if d := time.Since(start); d > 10*time.Second {
 				t.Errorf("the failed call took %v", d)
 			}
-			ok, err := p.ValidateAction(context.Background(), "X", msg)
-			if err != nil || !ok {
-				t.Fatalf("after the failure: %v, %v; want a restarted child", ok, err)
+			// The child is gone (a hung one AbandonGrace after the
+			// cancellation) and a new one serves the next call.
+			sup := p.(*ipc.Supervisor)
+			deadline := time.Now().Add(AbandonGrace + 10*time.Second)
+			for {
+				ok, err := p.ValidateAction(context.Background(), "X", msg)
+				if err == nil && ok && sup.Restarts() == 1 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("after the failure: %v, %v, %d restarts; want a restarted child", ok, err, sup.Restarts())
+				}
+				time.Sleep(50 * time.Millisecond)
 			}
 		})
 	}

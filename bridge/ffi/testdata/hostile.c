@@ -6,7 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static long returned, freed;
+static long returned, freed, plugin_inits;
+
+void elizaos_plugin_init(void) { plugin_inits++; }
 
 static char *give(const char *s) {
 	returned++;
@@ -57,3 +59,4 @@ void elizaos_free_string(char *p) {
 /* What the loader took and gave back, for the ownership test. */
 long hostile_returned(void) { return returned; }
 long hostile_freed(void) { return freed; }
+long hostile_plugin_inits(void) { return plugin_inits; }
