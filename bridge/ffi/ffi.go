@@ -30,6 +30,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -327,7 +328,9 @@ func jsonErr(err error) string {
 	if errors.As(err, &te) {
 		return fmt.Sprintf("a JSON %s where %s is expected at byte %d", te.Value, te.Field, te.Offset)
 	}
-	return "not the JSON expected"
+	// The types package's errors name the JSON pointer and offset, never
+	// a value.
+	return strings.TrimPrefix(err.Error(), "types: ")
 }
 
 // reply is what a native call gave: its result word and, for string

@@ -161,7 +161,7 @@ func TestHostileInProcess(t *testing.T) {
 	}{
 		{"HOSTILE_NULL", Config{}, ErrNullResult, "elizaos_invoke_action of"},
 		{"HOSTILE_BADUTF8", Config{}, ErrBadResult, "not utf-8"},
-		{"HOSTILE_NOTJSON", Config{}, ErrBadResult, "not valid JSON at byte"},
+		{"HOSTILE_NOTJSON", Config{}, ErrBadResult, `invalid json at "/success"`},
 		{"HOSTILE_HUGE", Config{}, plugin.ErrTooLarge, "longer than 1000000 bytes"},
 	} {
 		t.Run(c.variant, func(t *testing.T) {
