@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"runtime"
@@ -267,28 +268,36 @@ func readMessage(text, memFile, stateFile, optFile string) (plugin.Message, map[
 	return msg, options, nil
 }
 
-// serveExample serves the Go example plugin. In a real process, standard
-// output is kept for protocol lines only: file descriptor 1 is pointed at
-// standard error, so that anything else printing to stdout cannot corrupt
-// the stream.
-func serveExample(e *env) int {
-	out := e.stdout
-	if e.process {
-		fd, err := syscall.Dup(1)
-		if err != nil {
-			return failInfra(e, "plugin serve-example: %v", err)
-		}
-		if err := syscall.Dup2(2, 1); err != nil {
-			return failInfra(e, "plugin serve-example: %v", err)
-		}
-		proto := os.NewFile(uintptr(fd), "protocol")
-		defer proto.Close()
-		os.Stdout = os.Stderr
-		out = proto
+// childStdio is the input and output of an IPC child. In a real process,
+// standard output is kept for protocol lines only: file descriptor 1 is
+// pointed at standard error, so that anything else printing to stdout
+// (plugin code, a native library) cannot corrupt the stream. close
+// releases the protocol's descriptor.
+func childStdio(e *env) (in io.Reader, out io.Writer, close func(), err error) {
+	if !e.process {
+		return e.stdin, e.stdout, func() {}, nil
 	}
-	in := e.stdin
+	fd, err := syscall.Dup(1)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := syscall.Dup2(2, 1); err != nil {
+		syscall.Close(fd)
+		return nil, nil, nil, err
+	}
+	proto := os.NewFile(uintptr(fd), "protocol")
+	os.Stdout = os.Stderr
+	return ipc.PollableStdin(), proto, func() { proto.Close() }, nil
+}
+
+// serveExample serves the Go example plugin as an IPC child.
+func serveExample(e *env) int {
+	in, out, closeOut, err := childStdio(e)
+	if err != nil {
+		return failInfra(e, "plugin serve-example: %v", err)
+	}
+	defer closeOut()
 	if e.process {
-		in = ipc.PollableStdin()
 		// The example plugin does no heavy work: one P avoids a thread
 		// hand-off on every request (a 3x shorter round trip here).
 		runtime.GOMAXPROCS(1)

@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"os"
-	"syscall"
 	"time"
 
 	"github.com/interopkit/interop/bridge/ffi"
-	"github.com/interopkit/interop/bridge/ipc"
 	"github.com/interopkit/interop/plugin"
 )
 
@@ -22,9 +19,8 @@ func openFFI(ctx context.Context, file string, isolated bool, timeout time.Durat
 }
 
 // runHostFFI serves a shared library as an IPC child: the child of
-// plugin --ffi FILE --isolated. As serve-example, it keeps file
-// descriptor 1 for protocol lines only, so that whatever the library
-// prints goes to stderr.
+// plugin --ffi FILE --isolated, with stdout for protocol lines only
+// (childStdio), so that whatever the library prints goes to stderr.
 func runHostFFI(args []string, e *env) int {
 	if len(args) != 1 || args[0] == "" || args[0][0] == '-' {
 		if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
@@ -32,22 +28,11 @@ func runHostFFI(args []string, e *env) int {
 		}
 		return usagef(e, "plugin host-ffi: want one argument, the shared library")
 	}
-	out := e.stdout
-	in := e.stdin
-	if e.process {
-		fd, err := syscall.Dup(1)
-		if err != nil {
-			return failInfra(e, "plugin host-ffi: %v", err)
-		}
-		if err := syscall.Dup2(2, 1); err != nil {
-			return failInfra(e, "plugin host-ffi: %v", err)
-		}
-		proto := os.NewFile(uintptr(fd), "protocol")
-		defer proto.Close()
-		os.Stdout = os.Stderr
-		out = proto
-		in = ipc.PollableStdin()
+	in, out, closeOut, err := childStdio(e)
+	if err != nil {
+		return failInfra(e, "plugin host-ffi: %v", err)
 	}
+	defer closeOut()
 	ctx, stop := signalContext()
 	defer stop()
 	if err := ffi.ServeLibrary(ctx, args[0], in, out); err != nil && !errors.Is(err, context.Canceled) {

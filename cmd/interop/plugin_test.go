@@ -18,19 +18,7 @@ func TestPluginCallGoExample(t *testing.T) {
 	bin := interopBinary(t)
 	child := []string{"--", bin, "plugin", "serve-example"}
 	call := func(args ...string) (int, string, string) {
-		cmd := exec.Command(bin, append(append([]string{"plugin", "call", "--ipc"}, args...), child...)...)
-		var out, errb strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		var ee *exec.ExitError
-		switch {
-		case err == nil:
-			return 0, out.String(), errb.String()
-		case errors.As(err, &ee):
-			return ee.ExitCode(), out.String(), errb.String()
-		}
-		t.Fatal(err)
-		return 0, "", ""
+		return runBin(t, bin, append(append([]string{"plugin", "call", "--ipc"}, args...), child...)...)
 	}
 	code, out, _ := call("--action", "UUID", "--text", "hello world")
 	var r struct {
@@ -107,19 +95,7 @@ func TestPluginCallWASM(t *testing.T) {
 	}
 	bin := interopBinary(t)
 	run := func(args ...string) (int, string, string) {
-		cmd := exec.Command(bin, append([]string{"plugin"}, args...)...)
-		var out, errb strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		var ee *exec.ExitError
-		switch {
-		case err == nil:
-			return 0, out.String(), errb.String()
-		case errors.As(err, &ee):
-			return ee.ExitCode(), out.String(), errb.String()
-		}
-		t.Fatal(err)
-		return 0, "", ""
+		return runBin(t, bin, append([]string{"plugin"}, args...)...)
 	}
 	want, _ := ids.StringToUUID("hello world")
 	if code, out, errs := run("call", "--wasm", guest, "--action", "UUID", "--text", "hello world"); code != 0 || !strings.Contains(out, want) {
@@ -160,4 +136,23 @@ func writeJSON(t *testing.T, s string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// runBin runs the interop binary and returns its exit code, stdout and
+// stderr.
+func runBin(t *testing.T, bin string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return 0, out.String(), errb.String()
+	case errors.As(err, &ee):
+		return ee.ExitCode(), out.String(), errb.String()
+	}
+	t.Fatal(err)
+	return 0, "", ""
 }
