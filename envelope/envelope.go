@@ -35,11 +35,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"sync"
 	"unicode/utf8"
-	"unsafe"
-
-	"github.com/interopkit/interop/internal/hexcodec"
 )
 
 const (
@@ -120,33 +116,34 @@ func (k *Key) LogValue() slog.Value { return slog.StringValue("[REDACTED]") }
 // is that a secret which happens to look like an envelope is stored as it
 // is. The empty string is sealed. A plaintext that is not valid UTF-8 fails
 // with ErrInvalidUTF8, since no conforming reader could open it.
+//
+// Seal is AppendSeal into an exactly sized new buffer.
 func (k *Key) Seal(plaintext string) (string, error) {
-	if !k.ok() {
-		return "", ErrNoKey
-	}
-	if !utf8.ValidString(plaintext) {
-		return "", fmt.Errorf("%w: plaintext", ErrInvalidUTF8)
-	}
-	if IsV1(plaintext) || IsV2(plaintext) {
+	p := stringBytes(plaintext)
+	switch seal, err := k.sealable(p); {
+	case err != nil:
+		return "", err
+	case !seal:
 		return plaintext, nil
 	}
-	return k.seal(plaintext)
+	out, err := k.appendV2(make([]byte, 0, sealedLen(len(p))), p)
+	if err != nil {
+		return "", err
+	}
+	return ownedString(out), nil
 }
 
 // Open decrypts a v2 or v1 envelope. It fails closed: the error matches
 // ErrNotEnvelope, ErrMalformed or ErrAuthFailed and never contains the
 // value, the plaintext or the salt.
+//
+// Open is AppendOpen into a new buffer.
 func (k *Key) Open(value string) (string, error) {
-	if !k.ok() {
-		return "", ErrNoKey
+	p, err := k.appendOpen(nil, value)
+	if err != nil {
+		return "", err
 	}
-	if f, ok := parseV2(value); ok {
-		return k.openV2(f)
-	}
-	if f, ok := parseV1(value); ok {
-		return k.openV1(f)
-	}
-	return "", ErrNotEnvelope
+	return ownedString(p), nil
 }
 
 // OpenCompat has the fail-open contract of @elizaos/core 2.0.0-alpha.537's
@@ -165,6 +162,9 @@ func (k *Key) OpenCompat(value string) string {
 // same plaintext. v2 envelopes (which are not verified) and values that are
 // not envelopes come back unchanged. A v1 envelope that does not open is an
 // error, never returned as if it were a plaintext.
+//
+// Migrate has no append form: it runs once per stored value. Its
+// intermediate plaintext is zeroed before it returns.
 func (k *Key) Migrate(value string) (string, error) {
 	if !k.ok() {
 		return "", ErrNoKey
@@ -176,48 +176,19 @@ func (k *Key) Migrate(value string) (string, error) {
 	if !ok {
 		return value, nil
 	}
-	p, err := k.openV1(f)
+	p, err := k.appendOpenV1(nil, f)
 	if errors.Is(err, ErrNotEnvelope) { // the ciphertext field is not hex
 		return value, nil
 	}
 	if err != nil {
 		return "", err
 	}
+	defer clear(p)
 	// Sealed unconditionally: a migrated secret that happens to look like an
 	// envelope must not be written back in clear, as Seal would leave it.
-	return k.seal(p)
-}
-
-// scratch holds the binary IV‖ciphertext‖tag of seal between encryption
-// and hex encoding. None of it is secret, so buffers are reused as they are.
-var scratch sync.Pool
-
-// seal writes a v2 envelope of p, which must be valid UTF-8: the IV, the
-// ciphertext and the tag are sealed into one scratch buffer, then
-// hex-encoded straight into the exactly sized text.
-func (k *Key) seal(p string) (string, error) {
-	n := len(p)
-	bp, _ := scratch.Get().(*[]byte)
-	if bp == nil || cap(*bp) < ivLenV2+n+tagLen {
-		b := make([]byte, 0, ivLenV2+n+tagLen)
-		bp = &b
+	out, err := k.appendV2(make([]byte, 0, sealedLen(len(p))), p)
+	if err != nil {
+		return "", err
 	}
-	defer scratch.Put(bp)
-	buf := (*bp)[:ivLenV2]
-	if _, err := io.ReadFull(k.rand, buf); err != nil {
-		return "", fmt.Errorf("envelope: reading random iv: %w", err)
-	}
-	sealed := k.gcm.Seal(buf[ivLenV2:ivLenV2], buf[:ivLenV2], unsafe.Slice(unsafe.StringData(p), n), aad)
-	out := make([]byte, len(v2Prefix)+2*(ivLenV2+n+tagLen)+2)
-	w := copy(out, v2Prefix)
-	hexcodec.Encode(out[w:], buf[:ivLenV2])
-	w += 2 * ivLenV2
-	out[w] = ':'
-	w++
-	hexcodec.Encode(out[w:], sealed[:n])
-	w += 2 * n
-	out[w] = ':'
-	w++
-	hexcodec.Encode(out[w:], sealed[n:])
 	return ownedString(out), nil
 }

@@ -119,6 +119,15 @@ func TestOpenErrors(t *testing.T) {
 	}
 }
 
+func rawGCMFor(salt string) cipher.AEAD {
+	sum := sha256.Sum256([]byte(salt))
+	block, _ := aes.NewCipher(sum[:])
+	gcm, _ := cipher.NewGCM(block)
+	return gcm
+}
+
+func hexs(b []byte) string { return hex.EncodeToString(b) }
+
 func flip(c byte) string {
 	if c == '0' {
 		return "1"

@@ -3,6 +3,7 @@ package envelope
 import (
 	"crypto/cipher"
 	"crypto/subtle"
+	"slices"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -70,37 +71,50 @@ func parseV1(value string) (v1Fields, bool) {
 // isHex reports whether s is an even number of [0-9a-fA-F] characters.
 func isHex(s string) bool { return hexcodec.Valid(s) }
 
-// openV2 decodes and validates the ciphertext in one pass (a ciphertext
-// that is not hex means the value was not an envelope), then opens it in
-// place.
-func (k *Key) openV2(f v2Fields) (string, error) {
-	// One buffer: ciphertext‖tag, opened in place, then the IV.
+// appendOpenV2 decodes and validates the ciphertext in one pass (a
+// ciphertext that is not hex means the value was not an envelope) into
+// dst's spare capacity, followed by the tag and the IV, and opens it in
+// place. Whatever happens, the tag and IV are zeroed again afterwards, and
+// on failure so is everything else it wrote.
+func (k *Key) appendOpenV2(dst []byte, f v2Fields) ([]byte, error) {
 	n := len(f.ct) / 2
-	buf := make([]byte, n+tagLen+ivLenV2)
+	dst = slices.Grow(dst, n+tagLen+ivLenV2)
+	base := len(dst)
+	buf := dst[base : base+n+tagLen+ivLenV2]
+	defer clear(buf[n:])
 	if !hexcodec.Decode(buf[:n], f.ct) {
-		return "", ErrNotEnvelope
+		clear(buf[:n])
+		return dst, ErrNotEnvelope
 	}
 	hexcodec.Decode(buf[n:n+tagLen], f.tag) // validated by parseV2
 	hexcodec.Decode(buf[n+tagLen:], f.iv)   // validated by parseV2
 	pt, err := k.gcm.Open(buf[:0], buf[n+tagLen:], buf[:n+tagLen], aad)
 	if err != nil {
-		return "", ErrAuthFailed
+		clear(buf[:n])
+		return dst, ErrAuthFailed
 	}
 	if !utf8.Valid(pt) {
-		clear(buf)
-		return "", errMalformedUTF8
+		clear(buf[:n])
+		return dst, errMalformedUTF8
 	}
-	return ownedString(pt), nil
+	return dst[:base+n], nil
 }
 
-func (k *Key) openV1(f v1Fields) (string, error) {
+// appendOpenV1 decodes the ciphertext into dst's spare capacity and
+// decrypts it in place, zeroing what it wrote on failure. It allocates the
+// CBC decrypter: v1 is only read, once per stored value, by Migrate.
+func (k *Key) appendOpenV1(dst []byte, f v1Fields) ([]byte, error) {
 	n := len(f.ct) / 2
-	buf := make([]byte, n)
+	dst = slices.Grow(dst, n)
+	base := len(dst)
+	buf := dst[base : base+n]
 	if !hexcodec.Decode(buf, f.ct) {
-		return "", ErrNotEnvelope
+		clear(buf)
+		return dst, ErrNotEnvelope
 	}
 	if n == 0 || n%ivLenV1 != 0 {
-		return "", errMalformedLength
+		clear(buf)
+		return dst, errMalformedLength
 	}
 	var iv [ivLenV1]byte
 	hexcodec.Decode(iv[:], f.iv) // validated by parseV1
@@ -108,21 +122,23 @@ func (k *Key) openV1(f v1Fields) (string, error) {
 	pad, ok := unpad(buf)
 	if !ok {
 		clear(buf)
-		return "", ErrAuthFailed
+		return dst, ErrAuthFailed
 	}
-	pt := buf[:len(buf)-pad]
+	pt := buf[:n-pad]
 	// The whole plaintext is decoded at once: a multi-byte character that
 	// straddles the last block is kept, unlike upstream TS.
 	if !utf8.Valid(pt) {
 		clear(buf)
-		return "", errMalformedUTF8
+		return dst, errMalformedUTF8
 	}
-	return ownedString(pt), nil
+	clear(buf[n-pad:])
+	return dst[:base+n-pad], nil
 }
 
 // ownedString returns b as a string without copying it. b must be a
 // buffer this package allocated and never touches again, which holds for
-// every caller: the plaintext buffers of Open and the text buffer of Seal.
+// every caller: the plaintext buffers of Open and Migrate and the text
+// buffers of Seal and Migrate.
 func ownedString(b []byte) string {
 	if len(b) == 0 {
 		return ""

@@ -76,3 +76,65 @@ func FuzzSealOpen(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAppendOpen compares AppendOpen with Open on arbitrary values: the
+// same plaintext after the prefix, or the same error with dst returned
+// unchanged and nothing left in its spare capacity.
+func FuzzAppendOpen(f *testing.F) {
+	k := mustKey(f, "fuzz")
+	sealed, _ := k.Seal("seed")
+	for _, s := range []string{"", ":", "v2:", sealed, sealed + "\n", strings.ToUpper(sealed), sealed[:len(sealed)-1] + "0", "00112233445566778899aabbccddeeff:00112233445566778899aabbccddeeff", "00112233445566778899aabbccddeeff:"} {
+		f.Add(s, uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, v string, extra uint8) {
+		p, err := k.Open(v)
+		dst := spareBuf("pre", int(extra)*8)
+		b, aerr := k.AppendOpen(dst, []byte(v))
+		if kind(aerr) != kind(err) || (err != nil && aerr.Error() != err.Error()) {
+			t.Fatalf("AppendOpen(%q) error %v, Open error %v", v, aerr, err)
+		}
+		if err != nil {
+			if string(b) != "pre" {
+				t.Fatalf("failed AppendOpen(%q) returned %q", v, b)
+			}
+			checkSpare(t, "failed AppendOpen", b)
+			return
+		}
+		if string(b) != "pre"+p {
+			t.Fatalf("AppendOpen(%q) = %q, Open = %q", v, b, p)
+		}
+	})
+}
+
+// FuzzAppendSeal compares AppendSeal with Seal under one fixed IV source:
+// the same bytes after the prefix, or the same error with dst unchanged;
+// what was sealed opens through AppendOpen.
+func FuzzAppendSeal(f *testing.F) {
+	k := envelope.NewKeyWithRand("fuzz", fixedIV{})
+	for _, s := range []string{"", "a", "Café", "👩‍💻", "a:b", "00112233445566778899aabbccddeeff:", "\xff", "v2:000102030405060708090a0b::000102030405060708090a0b0c0d0e0f"} {
+		f.Add(s, uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, x string, extra uint8) {
+		s, err := k.Seal(x)
+		dst := spareBuf("pre", int(extra)*8)
+		b, aerr := k.AppendSeal(dst, []byte(x))
+		if kind(aerr) != kind(err) || (err != nil && aerr.Error() != err.Error()) {
+			t.Fatalf("AppendSeal(%q) error %v, Seal error %v", x, aerr, err)
+		}
+		if err != nil {
+			if string(b) != "pre" {
+				t.Fatalf("failed AppendSeal(%q) returned %q", x, b)
+			}
+			checkSpare(t, "failed AppendSeal", b)
+			return
+		}
+		if string(b) != "pre"+s {
+			t.Fatalf("AppendSeal(%q) = %q, Seal = %q", x, b, s)
+		}
+		if s != x {
+			if p, err := k.AppendOpen(nil, b[3:]); err != nil || string(p) != x {
+				t.Fatalf("AppendOpen(AppendSeal(%q)) = %q, %v", x, p, err)
+			}
+		}
+	})
+}

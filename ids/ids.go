@@ -43,11 +43,39 @@ var (
 // anchored at the very end of s, so a UUID followed by a newline is hashed.
 // It fails only for input that is not valid UTF-8, with an error wrapping
 // ErrInvalidUTF8 that names the byte offset.
+//
+// StringToUUID is AppendUUID into a new string.
 func StringToUUID(s string) (string, error) {
-	if IsUUID(s) {
+	var out [36]byte
+	b, same, err := appendUUID(out[:0], s)
+	switch {
+	case err != nil:
+		return "", err
+	case same:
 		return s, nil
 	}
-	return hashUUID(s)
+	return string(b), nil
+}
+
+// AppendUUID appends the id StringToUUID returns for s, its 36 characters,
+// to dst and returns the extended slice. A dst with room for 36 more bytes
+// is extended without allocating, whatever the length of s. It fails as
+// StringToUUID fails, with an error wrapping ErrInvalidUTF8 that names the
+// byte offset, and then returns dst unchanged, having written nothing
+// beyond len(dst).
+func AppendUUID(dst []byte, s string) ([]byte, error) {
+	b, _, err := appendUUID(dst, s)
+	return b, err
+}
+
+// appendUUID is AppendUUID that also reports whether s was a UUID, and so
+// appended as it is: StringToUUID then returns s itself.
+func appendUUID(dst []byte, s string) (_ []byte, same bool, _ error) {
+	if IsUUID(s) {
+		return append(dst, s...), true, nil
+	}
+	b, err := appendHash(dst, s)
+	return b, false, err
 }
 
 // IntegerToUUID returns the id of n formatted in base 10. It fails with
@@ -98,14 +126,42 @@ func ValueToUUID(v any) (string, error) {
 // when base equals it exactly, otherwise the id of base + ":" + agentID.
 // agentID must be a UUID (any case); the comparison is case-sensitive, as
 // upstream's is.
+//
+// CreateUniqueUUID is AppendUniqueUUID into a new string.
 func CreateUniqueUUID(agentID, base string) (string, error) {
-	if !IsUUID(agentID) {
-		return "", ErrInvalidAgentID
-	}
-	if base == agentID {
+	var out [36]byte
+	b, same, err := appendUniqueUUID(out[:0], agentID, base)
+	switch {
+	case err != nil:
+		return "", err
+	case same:
 		return agentID, nil
 	}
-	return hashUUID(base + ":" + agentID)
+	return string(b), nil
+}
+
+// AppendUniqueUUID appends the id CreateUniqueUUID returns to dst and
+// returns the extended slice. base + ":" + agentID is escaped piece by
+// piece, never built, so a dst with room for 36 more bytes is extended
+// without allocating. It fails as CreateUniqueUUID fails (ErrInvalidAgentID,
+// or ErrInvalidUTF8 for base), and then returns dst unchanged, having
+// written nothing beyond len(dst).
+func AppendUniqueUUID(dst []byte, agentID, base string) ([]byte, error) {
+	b, _, err := appendUniqueUUID(dst, agentID, base)
+	return b, err
+}
+
+// appendUniqueUUID is AppendUniqueUUID that also reports whether the
+// result is agentID itself.
+func appendUniqueUUID(dst []byte, agentID, base string) (_ []byte, same bool, _ error) {
+	if !IsUUID(agentID) {
+		return dst, false, ErrInvalidAgentID
+	}
+	if base == agentID {
+		return append(dst, agentID...), true, nil
+	}
+	b, err := appendHash(dst, base, ":", agentID)
+	return b, false, err
 }
 
 // IsUUID reports whether s is exactly 8-4-4-4-12 hexadecimal digits of

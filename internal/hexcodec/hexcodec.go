@@ -1,8 +1,9 @@
 // Package hexcodec encodes lower-case hex and strictly decodes hex, the
 // bound on envelope throughput. On amd64 the bulk of the work is done
 // sixteen bytes at a time with SSE2 (part of the amd64 baseline, so no CPU
-// detection is needed); elsewhere, and for the tails, a table-driven loop
-// does it.
+// detection is needed), and decoding 64 characters at a time with AVX2
+// where CPUID reports it; elsewhere, under the purego build tag, and for
+// the tails, a table-driven loop does it. spec/RATIONALE.md says why.
 //
 // Decoding is strict: only [0-9a-fA-F] in pairs, the rule of
 // spec/envelope.md.
@@ -26,7 +27,11 @@ var val = func() (t [256]byte) {
 func IsDigit(c byte) bool { return val[c] <= 0x0f }
 
 // Encode writes the lower-case hex form of src into dst, which must hold
-// 2*len(src) bytes.
+// 2*len(src) bytes. src may be the upper half of dst itself
+// (src == dst[len(src):2*len(src)]): every loop reads a block before it
+// writes the twice-as-long block below it, so encoding in place, which
+// spares the envelope writer a scratch buffer, is allowed. No other
+// overlap is.
 func Encode(dst, src []byte) {
 	_ = dst[:2*len(src)]
 	n := encodeBulk(dst, src)

@@ -17,17 +17,15 @@ BYTES(zero, 0x3030303030303030)
 // 'a' - '0' - 10
 BYTES(gap, 0x2727272727272727)
 
-// '0' - 1
-BYTES(belowDigit, 0x2f2f2f2f2f2f2f2f)
+BYTES(lowerA, 0x6161616161616161)
 
-// '9' + 1
-BYTES(aboveDigit, 0x3a3a3a3a3a3a3a3a)
+// 0x80 - 10 and 0x80 - 6: added with saturation to c - '0' and to
+// (c | 0x20) - 'a', they set the top bit unless c is a digit or a letter.
+BYTES(digitTest, 0x7676767676767676)
 
-// 'a' - 1
-BYTES(belowLetter, 0x6060606060606060)
+BYTES(letterTest, 0x7a7a7a7a7a7a7a7a)
 
-// 'f' + 1
-BYTES(aboveLetter, 0x6767676767676767)
+BYTES(ten, 0x0a0a0a0a0a0a0a0a)
 
 BYTES(caseBit, 0x2020202020202020)
 
@@ -79,25 +77,27 @@ encloop:
 	RET
 
 // DECODE16 turns the 16 hex characters in IN into 8 bytes, one per 16-bit
-// word of IN, and ANDs the per-character validity mask into X7.
+// word of IN, and ORs into X7 a byte with the top bit set for every
+// character that is not a hex digit. With d = c - '0' and
+// l = (c | 0x20) - 'a' (bytes, wrapping), c is a digit iff d <= 9 and a
+// letter iff l <= 5, both unsigned; adding 0x76 and 0x7a with unsigned
+// saturation moves each test to the top bit, clear when it passes. The
+// value is min(d, l + 10): for a digit l + 10 wraps above 0xd8, for a
+// letter d is above 0x10. X8, X9, X10, X11, X12, X14 and X15 hold '0',
+// 0x76, 'a', 0x7a, 0x20, 10 and the high-nibble mask.
 #define DECODE16(IN) \
 	MOVO    IN, X1 \
-	PCMPGTB X8, X1 \
-	MOVO    X9, X2 \
-	PCMPGTB IN, X2 \
-	PAND    X2, X1 \
-	MOVO    IN, X3 \
-	POR     X12, X3 \
-	MOVO    X3, X4 \
-	PCMPGTB X10, X4 \
-	MOVO    X11, X5 \
-	PCMPGTB X3, X5 \
-	PAND    X5, X4 \
-	POR     X4, X1 \
-	PAND    X1, X7 \
-	PAND    X13, IN \
-	PAND    X14, X4 \
-	PADDB   X4, IN \
+	POR     X12, X1 \
+	PSUBB   X10, X1 \
+	PSUBB   X8, IN \
+	MOVO    IN, X2 \
+	PADDUSB X9, X2 \
+	MOVO    X1, X3 \
+	PADDUSB X11, X3 \
+	PAND    X3, X2 \
+	POR     X2, X7 \
+	PADDB   X14, X1 \
+	PMINUB  X1, IN \
 	MOVO    IN, X1 \
 	PSLLW   $4, IN \
 	PAND    X15, IN \
@@ -111,15 +111,14 @@ TEXT ·decodeSSE2(SB), NOSPLIT, $0-25
 	MOVQ  dst+0(FP), DI
 	MOVQ  src+8(FP), SI
 	MOVQ  n+16(FP), CX
-	MOVOU belowDigit<>(SB), X8
-	MOVOU aboveDigit<>(SB), X9
-	MOVOU belowLetter<>(SB), X10
-	MOVOU aboveLetter<>(SB), X11
+	MOVOU zero<>(SB), X8
+	MOVOU digitTest<>(SB), X9
+	MOVOU lowerA<>(SB), X10
+	MOVOU letterTest<>(SB), X11
 	MOVOU caseBit<>(SB), X12
-	MOVOU nibble<>(SB), X13
-	MOVOU nine<>(SB), X14
+	MOVOU ten<>(SB), X14
 	MOVOU highNibble<>(SB), X15
-	PCMPEQB X7, X7 // all valid so far
+	PXOR  X7, X7 // no invalid character so far
 
 decloop:
 	MOVOU (SI), X0
@@ -135,6 +134,80 @@ decloop:
 	JNZ  decloop
 
 	PMOVMSKB X7, AX
-	CMPL     AX, $0xffff
+	TESTL    AX, AX
 	SETEQ    ret+24(FP)
+	RET
+
+// func cpuid(leaf, sub uint32) (a, b, c, d uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL leaf+0(FP), AX
+	MOVL sub+4(FP), CX
+	CPUID
+	MOVL AX, a+8(FP)
+	MOVL BX, b+12(FP)
+	MOVL CX, c+16(FP)
+	MOVL DX, d+20(FP)
+	RET
+
+// func xgetbv() uint32
+// The low half of XCR0: which register states the OS saves.
+TEXT ·xgetbv(SB), NOSPLIT, $0-4
+	MOVL   $0, CX
+	XGETBV
+	MOVL   AX, ret+0(FP)
+	RET
+
+// DECODE32 is DECODE16 on 32 characters with AVX2, the constants in Y8,
+// Y9, Y10, Y11, Y12, Y14 and Y15 and the invalid bits ORed into Y7.
+#define DECODE32(IN) \
+	VPOR     Y12, IN, Y1 \
+	VPSUBB   Y10, Y1, Y1 \
+	VPSUBB   Y8, IN, IN \
+	VPADDUSB Y9, IN, Y2 \
+	VPADDUSB Y11, Y1, Y3 \
+	VPAND    Y3, Y2, Y2 \
+	VPOR     Y2, Y7, Y7 \
+	VPADDB   Y14, Y1, Y1 \
+	VPMINUB  Y1, IN, IN \
+	VPSLLW   $4, IN, Y1 \
+	VPAND    Y15, Y1, Y1 \
+	VPSRLW   $8, IN, IN \
+	VPOR     Y1, IN, IN
+
+// func decodeAVX2(dst, src *byte, n int) bool
+// n is a positive multiple of 64; dst holds n/2 bytes. Reports whether
+// every character was a hex digit.
+TEXT ·decodeAVX2(SB), NOSPLIT, $0-25
+	MOVQ           dst+0(FP), DI
+	MOVQ           src+8(FP), SI
+	MOVQ           n+16(FP), CX
+	VBROADCASTI128 zero<>(SB), Y8
+	VBROADCASTI128 digitTest<>(SB), Y9
+	VBROADCASTI128 lowerA<>(SB), Y10
+	VBROADCASTI128 letterTest<>(SB), Y11
+	VBROADCASTI128 caseBit<>(SB), Y12
+	VBROADCASTI128 ten<>(SB), Y14
+	VBROADCASTI128 highNibble<>(SB), Y15
+	VPXOR          Y7, Y7, Y7
+
+avxloop:
+	VMOVDQU (SI), Y0
+	VMOVDQU 32(SI), Y6
+	DECODE32(Y0)
+	DECODE32(Y6)
+	// Packing works within 128-bit lanes: the quadwords come out in the
+	// order 0, 2, 1, 3 of the wanted result.
+	VPACKUSWB Y6, Y0, Y0
+	VPERMQ    $0xd8, Y0, Y0
+	VMOVDQU   Y0, (DI)
+
+	ADDQ $64, SI
+	ADDQ $32, DI
+	SUBQ $64, CX
+	JNZ  avxloop
+
+	VPMOVMSKB Y7, AX
+	VZEROUPPER
+	TESTL     AX, AX
+	SETEQ     ret+24(FP)
 	RET

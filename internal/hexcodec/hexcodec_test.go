@@ -114,3 +114,20 @@ func BenchmarkDecode64K(b *testing.B) {
 		Decode(dst, s)
 	}
 }
+
+// TestEncodeInPlace checks the overlap Encode allows: src is the upper
+// half of dst, as the envelope writer lays it out.
+func TestEncodeInPlace(t *testing.T) {
+	for n := 0; n < 200; n++ {
+		src := make([]byte, n)
+		for i := range src {
+			src[i] = byte(i*53 + 7)
+		}
+		buf := make([]byte, 2*n)
+		copy(buf[n:], src)
+		Encode(buf, buf[n:])
+		if string(buf) != hex.EncodeToString(src) {
+			t.Fatalf("n=%d: in-place Encode = %s", n, buf)
+		}
+	}
+}

@@ -30,7 +30,9 @@ BYTES(c7e, 0x7e7e7e7e7e7e7e7e)
 
 // func copyUnreservedSSE2(dst, src *byte, n int) int
 // n is a multiple of 16. Copies 16-byte blocks while every byte is one
-// that encodeURIComponent leaves alone: A-Z a-z 0-9 - _ . ! ~ * ' ( ).
+// that encodeURIComponent leaves alone: A-Z a-z 0-9 - _ . ! ~ * ' ( ),
+// and returns the number of leading such bytes. The block holding the
+// first other byte is stored too, whole: dst must have room for it.
 TEXT ·copyUnreservedSSE2(SB), NOSPLIT, $0-32
 	MOVQ  dst+0(FP), DI
 	MOVQ  src+8(FP), SI
@@ -71,11 +73,17 @@ loop:
 	PCMPEQB X0, X2 // ~
 	POR   X2, X1
 	PMOVMSKB X1, DX
-	CMPL  DX, $0xffff
-	JNE   done
 	MOVOU X0, (DI)(AX*1)
+	CMPL  DX, $0xffff
+	JNE   partial
 	ADDQ  $16, AX
 	JMP   loop
+
+partial:
+	// The first zero bit of the mask is the first byte to escape.
+	NOTL  DX
+	BSFL  DX, DX
+	ADDQ  DX, AX
 
 done:
 	MOVQ AX, ret+24(FP)
