@@ -170,7 +170,7 @@ FUZZ_TARGETS := \
 	internal/jsontext:FuzzValidate types:FuzzUnmarshal manifest:FuzzValidate \
 	redact:FuzzText redact:FuzzTextPlanted redact:FuzzTextEngines redact:FuzzMask redact:FuzzSecrets redact:FuzzHandler \
 	internal/ndjson:FuzzReadLine bridge/ipc:FuzzServe bridge/wasm:FuzzGuestResult bridge/ffi:FuzzErrorObject \
-	envelope:FuzzAppendOpen envelope:FuzzAppendSeal ids:FuzzAppendUUID ids:FuzzAppendUniqueUUID
+	envelope:FuzzAppendOpen envelope:FuzzAppendSeal ids:FuzzAppendUUID ids:FuzzAppendUniqueUUID redact:FuzzStructLayout
 fuzz:
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$pkg $$fn"; $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) ./$$pkg || exit 1; done

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/interopkit/interop/internal/jsontext"
 )
 
 // Hint codes: stable identifiers of the known ways in which manifests
@@ -140,8 +142,7 @@ func resolve(v any, ptr string) lookup {
 	if ptr == "" {
 		return kindOf(v)
 	}
-	for _, tok := range strings.Split(ptr[1:], "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+	for _, tok := range jsontext.Tokens(ptr) {
 		switch c := v.(type) {
 		case map[string]any:
 			next, ok := c[tok]

@@ -26,28 +26,29 @@ const (
 )
 
 // The document-layer errors. Each is one error kind of the manifest.validate
-// vectors; all but ErrTooLarge have the name and meaning of the same kind
-// in serialize.roundtrip (spec/types.md, "Errors").
+// vectors; all but ErrTooLarge are the JSON layer's sentinels, shared with
+// package types (ErrSyntax is types.ErrSyntax, and so on), with the name and
+// meaning of the same kind in serialize.roundtrip (spec/types.md, "Errors").
 var (
 	// ErrTooLarge reports a document longer than MaxSize bytes (too_large).
-	ErrTooLarge = errors.New("manifest: document too large")
+	ErrTooLarge = errors.New("document too large")
 	// ErrInvalidUTF8 reports a document that is not well-formed Unicode:
 	// bytes that are not UTF-8, or a \u escape of a lone surrogate
 	// (invalid_utf8).
-	ErrInvalidUTF8 = errors.New("manifest: document is not well-formed UTF-8")
+	ErrInvalidUTF8 error = jsontext.ErrInvalidUTF8
 	// ErrSyntax reports a document that is not exactly one JSON value
 	// (RFC 8259) (syntax).
-	ErrSyntax = errors.New("manifest: not a JSON document")
+	ErrSyntax error = jsontext.ErrSyntax
 	// ErrTooDeep reports arrays and objects nested deeper than MaxDepth
 	// (too_deep).
-	ErrTooDeep = errors.New("manifest: nesting too deep")
+	ErrTooDeep error = jsontext.ErrTooDeep
 	// ErrDuplicateKey reports an object with two members of the same name
 	// (duplicate_key).
-	ErrDuplicateKey = errors.New("manifest: duplicate object member")
+	ErrDuplicateKey error = jsontext.ErrDuplicateKey
 	// ErrRange reports a number whose magnitude, once rounded to a double,
 	// exceeds 2^53−1, infinity included: an integer that JavaScript, Python
 	// and Rust read as different values (out_of_range).
-	ErrRange = errors.New("manifest: number out of range")
+	ErrRange error = jsontext.ErrRange
 )
 
 // DocumentError reports why a document could not be read as a manifest
@@ -74,6 +75,7 @@ type DocumentError struct {
 // Error implements error.
 func (e *DocumentError) Error() string {
 	var b strings.Builder
+	b.WriteString("manifest: ")
 	b.WriteString(e.Err.Error())
 	if e.HasPointer {
 		b.WriteString(" at ")
@@ -116,27 +118,17 @@ func errTooLarge() *DocumentError {
 	return &DocumentError{Err: ErrTooLarge, Offset: MaxSize, detail: "more than " + strconv.Itoa(MaxSize) + " bytes"}
 }
 
-// sentinels maps the reader's kinds to this package's errors. The reader
-// never gives KindType or KindMissing for an untyped value.
-var sentinels = map[jsontext.Kind]error{
-	jsontext.KindUTF8:      ErrInvalidUTF8,
-	jsontext.KindSyntax:    ErrSyntax,
-	jsontext.KindDepth:     ErrTooDeep,
-	jsontext.KindDuplicate: ErrDuplicateKey,
-	jsontext.KindRange:     ErrRange,
-}
-
 func documentError(doc []byte, err error) error {
 	var je *jsontext.Error
 	if !errors.As(err, &je) {
 		return err
 	}
-	sentinel, ok := sentinels[je.Kind]
-	if !ok {
+	// The reader never gives KindType or KindMissing for an untyped value.
+	if je.Kind == jsontext.KindType || je.Kind == jsontext.KindMissing {
 		return fmt.Errorf("manifest: unexpected reader error: %w", err)
 	}
-	e := &DocumentError{Err: sentinel, Offset: je.Offset, detail: je.Detail}
-	if je.Kind == jsontext.KindDuplicate || je.Kind == jsontext.KindRange {
+	e := &DocumentError{Err: je.Kind.Err(), Offset: je.Offset, detail: je.Detail}
+	if je.Kind.Located() {
 		e.Pointer, e.HasPointer = je.Pointer(), true
 	}
 	if 0 <= e.Offset && e.Offset <= len(doc) {
@@ -145,25 +137,6 @@ func documentError(doc []byte, err error) error {
 		e.Column = 1 + e.Offset - (bytes.LastIndexByte(before, '\n') + 1)
 	}
 	return e
-}
-
-// pointer builds an RFC 6901 JSON pointer from unescaped tokens.
-func pointer(tokens []string) string {
-	var b strings.Builder
-	for _, t := range tokens {
-		b.WriteByte('/')
-		for i := 0; i < len(t); i++ {
-			switch t[i] {
-			case '~':
-				b.WriteString("~0")
-			case '/':
-				b.WriteString("~1")
-			default:
-				b.WriteByte(t[i])
-			}
-		}
-	}
-	return b.String()
 }
 
 // maxDisplay bounds how much of a pointer a message shows.

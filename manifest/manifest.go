@@ -39,6 +39,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
+	"github.com/interopkit/interop/internal/jsontext"
 	"github.com/interopkit/interop/schemas"
 )
 
@@ -117,6 +118,9 @@ func Schema() []byte {
 	return b
 }
 
+// The compiled manifest schema: built once, on first use, by the one call of
+// compileOnce, and immutable afterwards (a *jsonschema.Schema is safe for
+// concurrent Validate calls).
 var (
 	compileOnce sync.Once
 	compiled    *jsonschema.Schema
@@ -187,7 +191,7 @@ func compareProblems(a, b Problem) int {
 // reported (which branch "should" have matched is a guess); every other
 // kind is a leaf keyword.
 func collect(e *jsonschema.ValidationError, out *[]Problem) {
-	ptr := pointer(e.InstanceLocation)
+	ptr := jsontext.Pointer(e.InstanceLocation...)
 	switch k := e.ErrorKind.(type) {
 	case *kind.Schema, *kind.Group, *kind.Reference, *kind.AllOf:
 		for _, c := range e.Causes {

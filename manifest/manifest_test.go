@@ -206,11 +206,11 @@ func compareWithTypes(t *testing.T, doc []byte, kinds map[error]error) {
 
 func TestDocumentErrorMessage(t *testing.T) {
 	for doc, want := range map[string]string{
-		"{\n\"a\":1,\"a\":2}":        "manifest: duplicate object member at /a (line 2, column 7): the name occurs earlier in the same object",
-		`{"a" 1}`:                    "manifest: not a JSON document (line 1, column 6): unexpected character '1'",
+		"{\n\"a\":1,\"a\":2}":        "manifest: duplicate member at /a (line 2, column 7): the name occurs earlier in the same object",
+		`{"a" 1}`:                    "manifest: invalid json (line 1, column 6): unexpected character '1'",
 		`{"n":12345678901234567890}`: "manifest: number out of range at /n (line 1, column 6): number magnitude above 2^53-1",
-		"[[[[":                       "manifest: not a JSON document (line 1, column 5): unexpected end of input",
-		`"\udfff"`:                   "manifest: document is not well-formed UTF-8 (line 1, column 2): lone surrogate escape",
+		"[[[[":                       "manifest: invalid json (line 1, column 5): unexpected end of input",
+		`"\udfff"`:                   "manifest: invalid unicode (line 1, column 2): lone surrogate escape",
 	} {
 		_, err := manifest.Validate([]byte(doc))
 		if err == nil || err.Error() != want {

@@ -516,6 +516,9 @@ type valStructField struct {
 	omitZero  bool
 }
 
+// valStructCache memoises valBuildStructInfo, a pure function of the type,
+// as encoding/json caches its own field lists: an entry is immutable once
+// stored, so the cache changes how fast a struct is laid out, never how.
 var valStructCache sync.Map // reflect.Type -> *valStructInfo
 
 func valStructInfoOf(t reflect.Type) *valStructInfo {
@@ -526,7 +529,8 @@ func valStructInfoOf(t reflect.Type) *valStructInfo {
 	return info.(*valStructInfo)
 }
 
-// valBuildStructInfo lays out t's fields with encoding/json's rules: tag
+// valBuildStructInfo lays out t's fields with encoding/json's rules (held
+// to encoding/json itself by TestStructLayoutTable and FuzzStructLayout): tag
 // names, "-", embedded structs whose fields are promoted (breadth first),
 // and among fields of the same name the shallowest wins, a tagged one
 // winning a tie, and an unresolved tie hiding them all.

@@ -8,33 +8,35 @@ import (
 )
 
 // The kinds of *Error, usable with errors.Is. Each is one error kind of the
-// serialize.roundtrip vectors (spec/types.md, "Errors").
+// serialize.roundtrip vectors (spec/types.md, "Errors"). They are the JSON
+// layer's sentinels, shared with package manifest: manifest.ErrSyntax is
+// ErrSyntax, and so on.
 var (
 	// ErrInvalidUTF8 reports text that is not well-formed Unicode: invalid
 	// UTF-8 bytes, or a \u escape of a lone surrogate (invalid_utf8).
-	ErrInvalidUTF8 = errors.New("types: invalid unicode")
+	ErrInvalidUTF8 error = jsontext.ErrInvalidUTF8
 	// ErrSyntax reports text that is not one JSON value: malformed JSON,
 	// an empty input, or data after the value (syntax).
-	ErrSyntax = errors.New("types: invalid json")
+	ErrSyntax error = jsontext.ErrSyntax
 	// ErrTooDeep reports objects and arrays nested more than MaxDepth deep
 	// (too_deep).
-	ErrTooDeep = errors.New("types: nesting too deep")
+	ErrTooDeep error = jsontext.ErrTooDeep
 	// ErrDuplicateKey reports a member name that occurs twice in one object,
 	// or, when writing, an Extra key that repeats a declared member
 	// (duplicate_key).
-	ErrDuplicateKey = errors.New("types: duplicate member")
+	ErrDuplicateKey error = jsontext.ErrDuplicateKey
 	// ErrRange reports a number whose magnitude exceeds 2^53−1 (any such
 	// double is an integer peers disagree on), a non-finite number, or an
 	// integer member outside ±(2^53−1) (out_of_range).
-	ErrRange = errors.New("types: number out of range")
+	ErrRange error = jsontext.ErrRange
 	// ErrType reports a value of the wrong JSON type, a number with a
 	// fraction where an integer is required, a timestamp string that is
 	// not a decimal integer, or, when writing, a Go value with no JSON form
 	// (invalid_type).
-	ErrType = errors.New("types: wrong type")
+	ErrType error = jsontext.ErrType
 	// ErrMissing reports a required member that is absent or null
 	// (missing_field).
-	ErrMissing = errors.New("types: missing required member")
+	ErrMissing error = jsontext.ErrMissing
 )
 
 // MaxDepth is the deepest nesting of objects and arrays read or written.
@@ -57,7 +59,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	msg := e.Kind.Error()
+	msg := "types: " + e.Kind.Error()
 	if e.Path != "" {
 		msg += ` at "` + e.Path + `"`
 	}
@@ -71,20 +73,10 @@ func (e *Error) Error() string {
 // Unwrap returns Kind.
 func (e *Error) Unwrap() error { return e.Kind }
 
-var kinds = [...]error{
-	jsontext.KindUTF8:      ErrInvalidUTF8,
-	jsontext.KindSyntax:    ErrSyntax,
-	jsontext.KindDepth:     ErrTooDeep,
-	jsontext.KindDuplicate: ErrDuplicateKey,
-	jsontext.KindRange:     ErrRange,
-	jsontext.KindType:      ErrType,
-	jsontext.KindMissing:   ErrMissing,
-}
-
 func wrap(err error) error {
 	var e *jsontext.Error
 	if !errors.As(err, &e) {
 		return err
 	}
-	return &Error{Kind: kinds[e.Kind], Path: e.Pointer(), Offset: e.Offset, detail: e.Detail}
+	return &Error{Kind: e.Kind.Err(), Path: e.Pointer(), Offset: e.Offset, detail: e.Detail}
 }

@@ -23,7 +23,6 @@ package jsontext
 import (
 	"errors"
 	"strconv"
-	"strings"
 )
 
 // Kind classifies an error.
@@ -70,16 +69,14 @@ type Error struct {
 // Pointer returns the RFC 6901 JSON pointer of the error's location; the
 // empty string is the whole document.
 func (e *Error) Pointer() string {
-	var b strings.Builder
-	for i := len(e.rev) - 1; i >= 0; i-- {
-		b.WriteByte('/')
-		s := e.rev[i]
-		if strings.ContainsAny(s, "~/") {
-			s = strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
-		}
-		b.WriteString(s)
+	if len(e.rev) == 0 {
+		return ""
 	}
-	return b.String()
+	tokens := make([]string, len(e.rev))
+	for i, t := range e.rev {
+		tokens[len(e.rev)-1-i] = t
+	}
+	return Pointer(tokens...)
 }
 
 func (e *Error) Error() string {

@@ -4,13 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 
+	"github.com/interopkit/interop/internal/jsontext"
 	"github.com/interopkit/interop/internal/vector"
 	"github.com/interopkit/interop/manifest"
 )
-
-func init() {
-	register("manifest.validate", manifestValidate)
-}
 
 // manifestEntry is one normalised problem of spec/manifest.md.
 type manifestEntry struct {
@@ -22,20 +19,6 @@ type manifestEntry struct {
 type manifestOutput struct {
 	Valid  bool            `json:"valid"`
 	Errors []manifestEntry `json:"errors,omitempty"`
-}
-
-// manifestErrorKinds maps the document-layer errors onto the suite's kinds,
-// which are those of serialize.roundtrip plus too_large.
-var manifestErrorKinds = []struct {
-	err  error
-	kind string
-}{
-	{manifest.ErrTooLarge, "too_large"},
-	{manifest.ErrInvalidUTF8, "invalid_utf8"},
-	{manifest.ErrSyntax, "syntax"},
-	{manifest.ErrTooDeep, "too_deep"},
-	{manifest.ErrDuplicateKey, "duplicate_key"},
-	{manifest.ErrRange, "out_of_range"},
 }
 
 func manifestValidate(raw json.RawMessage) (vector.Outcome, error) {
@@ -53,17 +36,18 @@ func manifestValidate(raw json.RawMessage) (vector.Outcome, error) {
 		if !errors.As(err, &de) {
 			return vector.Outcome{}, err
 		}
-		for _, k := range manifestErrorKinds {
-			if errors.Is(err, k.err) {
-				out := vector.Outcome{Error: k.kind}
-				if de.HasPointer {
-					at := de.Pointer
-					out.ErrorAt = &at
-				}
-				return out, nil
-			}
+		// The suite's kinds are those of serialize.roundtrip plus too_large.
+		out := vector.Outcome{Error: "too_large"}
+		if k, ok := jsontext.KindOf(err); ok {
+			out.Error = k.Name()
+		} else if !errors.Is(err, manifest.ErrTooLarge) {
+			return vector.Outcome{}, err
 		}
-		return vector.Outcome{}, err
+		if de.HasPointer {
+			at := de.Pointer
+			out.ErrorAt = &at
+		}
+		return out, nil
 	}
 	out := manifestOutput{Valid: len(problems) == 0}
 	for _, p := range problems {

@@ -13,10 +13,6 @@ import (
 	"github.com/interopkit/interop/redact"
 )
 
-func init() {
-	register("redact.context", redactContextSuite)
-}
-
 // redactContextSuite logs the case's context object through the real
 // redacting handler, configured from the case's environment, into a slog
 // JSON handler, and reads the attributes back from the line it wrote: the

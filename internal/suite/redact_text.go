@@ -7,11 +7,6 @@ import (
 	"github.com/interopkit/interop/redact"
 )
 
-func init() {
-	register("redact.text", redactTextSuite)
-	register("redact.secrets", redactSecretsSuite)
-}
-
 // redactTextSuite runs redact.Text. The input is {"text": string} or, for
 // bytes that are not valid UTF-8, {"hex": string}.
 func redactTextSuite(raw json.RawMessage) (vector.Outcome, error) {

@@ -7,8 +7,6 @@ import (
 	"github.com/interopkit/interop/internal/vector"
 )
 
-func init() { register("secrets.scan", secretsScan) }
-
 func secretsScan(raw json.RawMessage) (vector.Outcome, error) {
 	var in struct {
 		Text string `json:"text"`

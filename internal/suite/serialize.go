@@ -5,11 +5,10 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/interopkit/interop/internal/jsontext"
 	"github.com/interopkit/interop/internal/vector"
 	"github.com/interopkit/interop/types"
 )
-
-func init() { register("serialize.roundtrip", serializeRoundtrip) }
 
 // codec is what every top-level type of package types implements.
 type codec interface {
@@ -36,22 +35,6 @@ func newValue(name string) (codec, bool) {
 	return nil, false
 }
 
-// serializeKinds maps the errors of package types onto the suite's error
-// kinds; located says whether the kind carries errorAt.
-var serializeKinds = []struct {
-	err     error
-	kind    string
-	located bool
-}{
-	{types.ErrInvalidUTF8, "invalid_utf8", false},
-	{types.ErrSyntax, "syntax", false},
-	{types.ErrTooDeep, "too_deep", false},
-	{types.ErrDuplicateKey, "duplicate_key", true},
-	{types.ErrRange, "out_of_range", true},
-	{types.ErrType, "invalid_type", true},
-	{types.ErrMissing, "missing_field", true},
-}
-
 func serializeRoundtrip(raw json.RawMessage) (vector.Outcome, error) {
 	var in struct {
 		Type string `json:"type"`
@@ -70,19 +53,15 @@ func serializeRoundtrip(raw json.RawMessage) (vector.Outcome, error) {
 	}
 	if err := v.UnmarshalJSON(data); err != nil {
 		var e *types.Error
-		if !errors.As(err, &e) {
+		k, ok := jsontext.KindOf(err)
+		if !errors.As(err, &e) || !ok {
 			return vector.Outcome{}, err
 		}
-		for _, k := range serializeKinds {
-			if errors.Is(err, k.err) {
-				o := vector.Outcome{Error: k.kind}
-				if k.located {
-					o.ErrorAt = &e.Path
-				}
-				return o, nil
-			}
+		o := vector.Outcome{Error: k.Name()}
+		if k.Located() {
+			o.ErrorAt = &e.Path
 		}
-		return vector.Outcome{}, err
+		return o, nil
 	}
 	out, err := v.MarshalJSON()
 	if err != nil {

@@ -11,20 +11,21 @@ import (
 	"github.com/interopkit/interop/internal/vector"
 )
 
-// Version is the Go peer's version in its hello.
-var Version = func() string {
+// version is the Go peer's version in its hello: the main module's version
+// in the build information, or "devel".
+func version() string {
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version
 	}
 	return "devel"
-}()
+}
 
 // Hello is the Go peer's hello.
 func Hello() *peerproto.Message {
 	return &peerproto.Message{
 		Type:     peerproto.TypeHello,
 		Protocol: peerproto.Version,
-		Peer:     &peerproto.PeerInfo{Name: "go", Language: "go", Implementation: "github.com/interopkit/interop (reference)", Version: Version},
+		Peer:     &peerproto.PeerInfo{Name: "go", Language: "go", Implementation: "github.com/interopkit/interop (reference)", Version: version()},
 		Suites:   Names(),
 		Ops:      []string{peerproto.OpSeal, peerproto.OpOpen},
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/interopkit/interop/ids"
 	"github.com/interopkit/interop/internal/envcheck"
 	"github.com/interopkit/interop/internal/exampleplugin"
+	"github.com/interopkit/interop/internal/jsontext"
 	"github.com/interopkit/interop/internal/pluginsuite"
 	"github.com/interopkit/interop/internal/vector"
 )
@@ -30,29 +31,34 @@ import (
 // operation failure is an Outcome with an error kind.
 type Func func(input json.RawMessage) (vector.Outcome, error)
 
-// registry maps suite names to their functions. Each file of this package
-// registers its suites in an init function.
-var registry = map[string]Func{}
-
-// register adds a suite; a name registered twice is a programming error.
-func register(name string, f Func) {
-	if _, dup := registry[name]; dup {
-		panic("suite: " + name + " registered twice")
+// suites is the one table of the Go peer: every suite it runs and the
+// function that runs it, sorted by name. It is built on each call, so
+// nothing outside it can add, remove or replace a suite.
+func suites() []struct {
+	name string
+	run  Func
+} {
+	return []struct {
+		name string
+		run  Func
+	}{
+		{"envelope.detect", detect},
+		{"envelope.malformed", open},
+		{"envelope.migrate", migrate},
+		{"envelope.open_v1", open},
+		{"envelope.open_v2", open},
+		{"envelope.roundtrip", roundtrip},
+		{"ids.create_unique_uuid", createUniqueUUID},
+		{"ids.string_to_uuid", stringToUUID},
+		{"manifest.validate", manifestValidate},
+		{pluginsuite.Suite, examplePlugin},
+		{"redact.context", redactContextSuite},
+		{"redact.secrets", redactSecretsSuite},
+		{"redact.text", redactTextSuite},
+		{"salt.policy", saltPolicy},
+		{"secrets.scan", secretsScan},
+		{"serialize.roundtrip", serializeRoundtrip},
 	}
-	registry[name] = f
-}
-
-func init() {
-	register("ids.string_to_uuid", stringToUUID)
-	register("ids.create_unique_uuid", createUniqueUUID)
-	register("envelope.open_v2", open)
-	register("envelope.open_v1", open)
-	register("envelope.malformed", open)
-	register("envelope.detect", detect)
-	register("envelope.migrate", migrate)
-	register("envelope.roundtrip", roundtrip)
-	register("salt.policy", saltPolicy)
-	register(pluginsuite.Suite, examplePlugin)
 }
 
 // examplePlugin runs a plugin.example case on the Go reference of the
@@ -67,15 +73,20 @@ func examplePlugin(raw json.RawMessage) (vector.Outcome, error) {
 
 // Lookup returns the function of a suite.
 func Lookup(name string) (Func, bool) {
-	f, ok := registry[name]
-	return f, ok
+	for _, s := range suites() {
+		if s.name == name {
+			return s.run, true
+		}
+	}
+	return nil, false
 }
 
 // Names lists the supported suites in sorted order.
 func Names() []string {
-	out := make([]string, 0, len(registry))
-	for n := range registry {
-		out = append(out, n)
+	all := suites()
+	out := make([]string, 0, len(all))
+	for _, s := range all {
+		out = append(out, s.name)
 	}
 	sort.Strings(out)
 	return out
@@ -139,15 +150,16 @@ func output(v any) (vector.Outcome, error) {
 
 func failed(kind string) (vector.Outcome, error) { return vector.Outcome{Error: kind}, nil }
 
-// kindOf maps the errors of the Go packages onto spec error kinds.
+// kindOf maps the errors of packages ids and envelope onto spec error
+// kinds; the JSON kinds they share are spelled by the JSON layer's table.
 func kindOf(err error) (string, bool) {
 	switch {
 	case errors.Is(err, ids.ErrInvalidType):
-		return "invalid_type", true
+		return jsontext.KindType.Name(), true
 	case errors.Is(err, ids.ErrOutOfRange):
-		return "out_of_range", true
+		return jsontext.KindRange.Name(), true
 	case errors.Is(err, ids.ErrInvalidUTF8), errors.Is(err, envelope.ErrInvalidUTF8):
-		return "invalid_utf8", true
+		return jsontext.KindUTF8.Name(), true
 	case errors.Is(err, ids.ErrInvalidAgentID):
 		return "invalid_agent_id", true
 	case errors.Is(err, envelope.ErrNotEnvelope):

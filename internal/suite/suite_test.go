@@ -70,3 +70,30 @@ func TestBadInputIsAHarnessError(t *testing.T) {
 		}
 	}
 }
+
+// TestSuiteTable checks the one table of suites: each name once, and Names
+// lists exactly the names Lookup finds.
+func TestSuiteTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, s := range suites() {
+		if seen[s.name] {
+			t.Errorf("suite %s is in the table twice", s.name)
+		}
+		seen[s.name] = true
+		if s.run == nil {
+			t.Errorf("suite %s has no function", s.name)
+		}
+	}
+	names := Names()
+	if len(names) != len(seen) {
+		t.Fatalf("Names lists %d suites, the table has %d", len(names), len(seen))
+	}
+	for _, n := range names {
+		if _, ok := Lookup(n); !ok {
+			t.Errorf("Lookup(%q) finds nothing", n)
+		}
+	}
+	if _, ok := Lookup("no.such.suite"); ok {
+		t.Error("Lookup finds a suite that is not in the table")
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"github.com/interopkit/interop/internal/jsontext"
 	"github.com/interopkit/interop/internal/safefile"
 	"github.com/interopkit/interop/schemas"
 )
@@ -165,7 +166,8 @@ func schemaProblems(file string, ve *jsonschema.ValidationError) []Problem {
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
 		if len(e.Causes) == 0 {
-			at := "/" + strings.Join(escapeTokens(e.InstanceLocation), "/")
+			// The whole file shows as "/", not as the empty pointer.
+			at := "/" + strings.TrimPrefix(jsontext.Pointer(e.InstanceLocation...), "/")
 			probs = append(probs, Problem{File: file, Case: caseAt(e.InstanceLocation), At: at,
 				Msg: fmt.Sprintf("%s (schema rule %s)", e.ErrorKind.LocalizedString(printer), strings.Join(e.ErrorKind.KeywordPath(), "/"))})
 			return
@@ -189,63 +191,73 @@ func caseAt(loc []string) string {
 	return ""
 }
 
-func escapeTokens(toks []string) []string {
-	out := make([]string, len(toks))
-	for i, t := range toks {
-		out[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
-	}
-	return out
-}
-
+// The compiled vector schemas. They are built once, on first use, and
+// never change afterwards: every vectors/*.schema.json is compiled (or its
+// compile error kept) in the one call of compileOnce, and compiled only
+// reads them.
 var (
 	compileOnce sync.Once
-	compiler    *jsonschema.Compiler
 	compileErr  error
-	cacheMu     sync.Mutex
-	cache       = map[string]*jsonschema.Schema{}
+	schemaSet   map[string]compiledSchema
 )
 
-// compiled returns the schema a file names, compiled from the embedded
+// compiledSchema is one embedded vector schema, compiled, or why it is not.
+type compiledSchema struct {
+	schema *jsonschema.Schema
+	err    error
+}
+
+// compileAll compiles every embedded vector schema from the embedded
 // schemas, never from the network.
-func compiled(name string) (*jsonschema.Schema, error) {
-	compileOnce.Do(func() {
-		compiler = jsonschema.NewCompiler()
-		compiler.UseLoader(noLoader{})
-		compileErr = fs.WalkDir(schemas.FS, ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			data, err := fs.ReadFile(schemas.FS, p)
-			if err != nil {
-				return err
-			}
-			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-			if err != nil {
-				return fmt.Errorf("schema %s: %w", p, err)
-			}
-			return compiler.AddResource(schemas.BaseURI+p, doc)
-		})
+func compileAll() (map[string]compiledSchema, error) {
+	c := jsonschema.NewCompiler()
+	c.UseLoader(noLoader{})
+	var names []string
+	err := fs.WalkDir(schemas.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(schemas.FS, p)
+		if err != nil {
+			return err
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		if err != nil {
+			return fmt.Errorf("schema %s: %w", p, err)
+		}
+		if strings.HasPrefix(p, "vectors/") && strings.HasSuffix(p, ".schema.json") {
+			names = append(names, p)
+		}
+		return c.AddResource(schemas.BaseURI+p, doc)
 	})
+	if err != nil {
+		return nil, err
+	}
+	set := make(map[string]compiledSchema, len(names))
+	for _, name := range names {
+		s, err := c.Compile(schemas.BaseURI + name)
+		if err != nil {
+			err = fmt.Errorf("vector: compiling schema %s: %w", name, err)
+		}
+		set[name] = compiledSchema{s, err}
+	}
+	return set, nil
+}
+
+// compiled returns the schema a file names.
+func compiled(name string) (*jsonschema.Schema, error) {
+	compileOnce.Do(func() { schemaSet, compileErr = compileAll() })
 	if compileErr != nil {
 		return nil, fmt.Errorf("vector: loading embedded schemas: %w", compileErr)
 	}
 	if name == "" || !strings.HasPrefix(name, "vectors/") || !strings.HasSuffix(name, ".schema.json") {
 		return nil, fmt.Errorf("field \"schema\" must name a schema as vectors/<suite>.schema.json, got %q", name)
 	}
-	if _, err := fs.Stat(schemas.FS, name); err != nil {
+	cs, ok := schemaSet[name]
+	if !ok {
 		return nil, fmt.Errorf("no schema %q in schemas/ (unknown suite?)", name)
 	}
-	cacheMu.Lock()
-	defer cacheMu.Unlock()
-	if s, ok := cache[name]; ok {
-		return s, nil
-	}
-	s, err := compiler.Compile(schemas.BaseURI + name)
-	if err != nil {
-		return nil, fmt.Errorf("vector: compiling schema %s: %w", name, err)
-	}
-	cache[name] = s
-	return s, nil
+	return cs.schema, cs.err
 }
 
 // noLoader refuses every external reference: schemas must be embedded.
