@@ -43,7 +43,7 @@ func FuzzGuestResult(f *testing.F) {
 		}
 		raw, _, err := p.call(context.Background(), exInvokeAction, []byte("X"), []byte("{}"), []byte("null"), options)
 		if err == nil {
-			_, err = p.actionResult(raw, exInvokeAction, "X", nil)
+			_, err = p.actionResult(raw, exInvokeAction)
 		}
 		if err != nil && !errors.Is(err, ErrBadResult) && !errors.Is(err, plugin.ErrTooLarge) && !errors.Is(err, ErrTrap) {
 			t.Fatalf("untyped error: %v", err)

@@ -31,6 +31,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -212,7 +213,7 @@ func load(ctx context.Context, bin []byte, cfg Config) (*Plugin, error) {
 func (p *Plugin) compile(ctx context.Context, bin []byte) error {
 	cm, err := p.rt.CompileModule(ctx, bin)
 	if err != nil {
-		if bytes.Contains([]byte(err.Error()), []byte("over limit of")) {
+		if strings.Contains(err.Error(), "over limit of") {
 			return fmt.Errorf("%w: the module's memory is declared over %d bytes: %w", ErrMemoryLimit, p.cfg.MaxMemoryBytes, err)
 		}
 		return fmt.Errorf("%w: %w", ErrInvalidModule, err)
@@ -437,12 +438,9 @@ func (p *Plugin) call(ctx context.Context, e export, args ...[]byte) ([]byte, bo
 			return nil, false, fmt.Errorf("%w: %s input of %d bytes (limit %d)", plugin.ErrTooLarge, exportNames[e], len(a), p.cfg.MaxMessageBytes)
 		}
 	}
-	if p.isClosed() {
-		return nil, false, plugin.ErrClosed
-	}
 	ctx, cancel := p.deadline(ctx)
 	defer cancel()
-	in, err := p.acquire(ctx)
+	in, err := p.acquire(ctx) // ErrClosed after Close
 	if err != nil {
 		return nil, false, err
 	}
@@ -637,7 +635,7 @@ func (p *Plugin) classify(ctx context.Context, name string, st *callState, in *i
 // guest's stack trace.
 func trapCause(err error) error {
 	msg := err.Error()
-	if i := bytes.IndexByte([]byte(msg), '\n'); i >= 0 {
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		return errors.New(msg[:i])
 	}
 	return err
@@ -736,25 +734,28 @@ func message(msg plugin.Message) (mem, state []byte, err error) {
 	return mem, state, nil
 }
 
+// callNamed calls an export whose first argument is the name of an
+// action, provider or evaluator, and names it in the plugin's error.
+func (p *Plugin) callNamed(ctx context.Context, e export, name string, args ...[]byte) ([]byte, bool, error) {
+	raw, ok, err := p.call(ctx, e, append([][]byte{[]byte(name)}, args...)...)
+	var pe *plugin.Error
+	if errors.As(err, &pe) {
+		pe.Name = name
+	}
+	return raw, ok, err
+}
+
 func (p *Plugin) validate(ctx context.Context, e export, name string, msg plugin.Message) (bool, error) {
 	mem, state, err := message(msg)
 	if err != nil {
 		return false, err
 	}
-	_, ok, err := p.call(ctx, e, []byte(name), mem, state)
-	if pe, isPE := err.(*plugin.Error); isPE {
-		pe.Name = name
-	}
+	_, ok, err := p.callNamed(ctx, e, name, mem, state)
 	return ok, err
 }
 
-func (p *Plugin) actionResult(raw []byte, e export, name string, err error) (*types.ActionResult, error) {
-	if err != nil {
-		if pe, ok := err.(*plugin.Error); ok {
-			pe.Name = name
-		}
-		return nil, err
-	}
+// actionResult decodes an ActionResult; no result, or null, is none.
+func (p *Plugin) actionResult(raw []byte, e export) (*types.ActionResult, error) {
 	if raw == nil || string(raw) == "null" {
 		return nil, nil
 	}
@@ -783,8 +784,11 @@ func (p *Plugin) InvokeAction(ctx context.Context, name string, msg plugin.Messa
 			return nil, err
 		}
 	}
-	raw, _, err := p.call(ctx, exInvokeAction, []byte(name), mem, state, opts)
-	r, err := p.actionResult(raw, exInvokeAction, name, err)
+	raw, _, err := p.callNamed(ctx, exInvokeAction, name, mem, state, opts)
+	if err != nil {
+		return nil, err
+	}
+	r, err := p.actionResult(raw, exInvokeAction)
 	if err == nil && r == nil {
 		msg := "No result from WASM plugin"
 		r = &types.ActionResult{Success: false, Error: &msg}
@@ -798,11 +802,8 @@ func (p *Plugin) GetProvider(ctx context.Context, name string, msg plugin.Messag
 	if err != nil {
 		return nil, err
 	}
-	raw, _, err := p.call(ctx, exGetProvider, []byte(name), mem, state)
+	raw, _, err := p.callNamed(ctx, exGetProvider, name, mem, state)
 	if err != nil {
-		if pe, ok := err.(*plugin.Error); ok {
-			pe.Name = name
-		}
 		return nil, err
 	}
 	var r types.ProviderResult
@@ -826,8 +827,11 @@ func (p *Plugin) InvokeEvaluator(ctx context.Context, name string, msg plugin.Me
 	if err != nil {
 		return nil, err
 	}
-	raw, _, err := p.call(ctx, exInvokeEvaluator, []byte(name), mem, state)
-	return p.actionResult(raw, exInvokeEvaluator, name, err)
+	raw, _, err := p.callNamed(ctx, exInvokeEvaluator, name, mem, state)
+	if err != nil {
+		return nil, err
+	}
+	return p.actionResult(raw, exInvokeEvaluator)
 }
 
 // Close frees the plugin's instances and compiled code. Calls running on
