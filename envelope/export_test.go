@@ -5,6 +5,3 @@ import "io"
 // NewKeyWithRand lets tests fix the IV source.
 func NewKeyWithRand(salt string, r io.Reader) *Key { return newKey(salt, r) }
 
-// ResetDefaultSaltWarning lets tests observe the once-per-process warning
-// more than once.
-func ResetDefaultSaltWarning() { defaultSaltWarned.Store(false) }

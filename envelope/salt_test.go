@@ -45,31 +45,72 @@ func TestSaltPolicy(t *testing.T) {
 	}
 }
 
-func TestDefaultSaltWarnsOnce(t *testing.T) {
-	envelope.ResetDefaultSaltWarning()
+// warnings returns the JSON log records in buf.
+func warnings(t *testing.T, buf *bytes.Buffer) []map[string]any {
+	t.Helper()
+	var recs []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		if line == "" {
+			continue
+		}
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatal(err)
+		}
+		if rec["level"] != "WARN" || rec["src"] != "core:settings" || rec["event"] != "core.settings.default_secret_salt" {
+			t.Fatalf("warning record %v lacks level/src/event", rec)
+		}
+		recs = append(recs, rec)
+	}
+	if strings.Contains(buf.String(), envelope.DefaultSalt) {
+		t.Fatal("the warning prints the salt")
+	}
+	return recs
+}
+
+func TestSaltPolicyWarnsOnce(t *testing.T) {
+	var buf bytes.Buffer
+	p := &envelope.SaltPolicy{Logger: slog.New(slog.NewJSONHandler(&buf, nil))}
+	for range 3 {
+		if _, err := p.Salt(lookup(nil)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := p.Salt(lookup(map[string]string{"SECRET_SALT": "x"})); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(warnings(t, &buf)); n != 1 {
+		t.Fatalf("a SaltPolicy logged %d warnings, want exactly 1", n)
+	}
+	// The memory is the value's: another policy warns again, and no
+	// process-wide state was used up.
+	var buf2 bytes.Buffer
+	p2 := &envelope.SaltPolicy{Logger: slog.New(slog.NewJSONHandler(&buf2, nil))}
+	if _, err := p2.Salt(lookup(nil)); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(warnings(t, &buf2)); n != 1 {
+		t.Fatalf("a second SaltPolicy logged %d warnings, want 1", n)
+	}
+}
+
+func TestSaltFromEnvWarnsEachCall(t *testing.T) {
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, nil))
-	for range 3 {
+	for range 2 {
 		if _, err := envelope.SaltFromEnv(lookup(nil), logger); err != nil {
 			t.Fatal(err)
 		}
 	}
+	// Neither a real salt nor a refusal warns.
 	if _, err := envelope.SaltFromEnv(lookup(map[string]string{"SECRET_SALT": "x"}), logger); err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
-	if len(lines) != 1 {
-		t.Fatalf("got %d log records, want exactly 1:\n%s", len(lines), buf.String())
+	if _, err := envelope.SaltFromEnv(lookup(map[string]string{"NODE_ENV": "production"}), logger); err == nil {
+		t.Fatal("default salt in production accepted")
 	}
-	var rec map[string]any
-	if err := json.Unmarshal([]byte(lines[0]), &rec); err != nil {
-		t.Fatal(err)
-	}
-	if rec["level"] != "WARN" || rec["src"] != "core:settings" || rec["event"] != "core.settings.default_secret_salt" {
-		t.Fatalf("warning record %v lacks level/src/event", rec)
-	}
-	if strings.Contains(buf.String(), envelope.DefaultSalt) {
-		t.Fatal("the warning prints the salt")
+	if n := len(warnings(t, &buf)); n != 2 {
+		t.Fatalf("SaltFromEnv logged %d warnings over two default-salt calls, want 2", n)
 	}
 }
 

@@ -268,7 +268,7 @@ func childEnv(cfg Config) []string {
 
 // stderrLine logs one line of the child's standard error, redacted.
 func (h *Host) stderrLine(line []byte, truncated bool) {
-	h.log.Info("plugin child stderr", redact.Event(Src, "interop.ipc.stderr"),
+	h.log.Info("plugin child stderr", redact.Event(Src, "interop.ipc.stderr"), slog.String("stream", "stderr"),
 		slog.String("line", redact.Text(string(bytes.ToValidUTF8(line, []byte("\uFFFD"))))), slog.Bool("truncated", truncated))
 }
 
@@ -305,7 +305,14 @@ func (h *Host) read(ready chan<- error) {
 		h.fail = end
 		pend := h.pending
 		h.pending, h.order = map[string]*call{}, nil
+		closed := h.closed
 		h.mu.Unlock()
+		if !closed {
+			// Not asked to stop: the child crashed, exited or was killed
+			// for a limit (logged above with its own event as well).
+			h.log.Error("plugin child exited", redact.Event(Src, "interop.ipc.exited"),
+				slog.String("status", h.p.Status()), slog.Int("pending", len(pend)))
+		}
 		close(h.stopped)
 		for _, c := range pend {
 			c.reply <- result{err: end}
@@ -399,7 +406,7 @@ func (h *Host) dispatch(m *message, n int) {
 	case c == nil:
 		h.Unexpected.Add(1)
 		h.log.Warn("plugin child replied to no pending request", redact.Event(Src, "interop.ipc.unexpected_reply"),
-			slog.String("type", m.Type), slog.Int("bytes", n))
+			slog.String("type", prefix([]byte(m.Type))), slog.Int("bytes", n))
 	case m.Type == typeError:
 		msg := ""
 		if m.Error != nil {
@@ -409,8 +416,8 @@ func (h *Host) dispatch(m *message, n int) {
 	case m.Type != answers[c.typ]:
 		h.Unexpected.Add(1)
 		h.log.Warn("plugin child answered with the wrong type", redact.Event(Src, "interop.ipc.unexpected_reply"),
-			slog.String("type", m.Type), slog.String("want", answers[c.typ]))
-		c.reply <- result{err: fmt.Errorf("%w: %s answered with %s", ErrProtocol, c.typ, m.Type)}
+			slog.String("type", prefix([]byte(m.Type))), slog.String("want", answers[c.typ]))
+		c.reply <- result{err: fmt.Errorf("%w: %s answered with %q", ErrProtocol, c.typ, prefix([]byte(m.Type)))}
 	default:
 		c.reply <- result{m: m}
 	}

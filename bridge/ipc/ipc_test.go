@@ -365,6 +365,9 @@ func TestFaults(t *testing.T) {
 			if !errors.As(err, &ee) || ee.Status != "exit status 3" || !errors.Is(err, plugin.ErrClosed) {
 				t.Fatalf("%v", err)
 			}
+			if !strings.Contains(l, "interop.ipc.exited") || !strings.Contains(l, "exit status 3") {
+				t.Fatalf("a crash is not logged as interop.ipc.exited:\n%s", l)
+			}
 		}},
 		{"hang", func(t *testing.T, err error, h *ipc.Host, l string) {
 			if !errors.Is(err, context.DeadlineExceeded) {
@@ -437,6 +440,9 @@ func TestFaults(t *testing.T) {
 			tt.check(t, err, h, l.String())
 			if err := h.Close(context.Background()); err != nil {
 				t.Fatal(err)
+			}
+			if tt.mode == "hang" && strings.Contains(l.String(), "interop.ipc.exited") {
+				t.Fatalf("a child stopped by Close is logged as exited:\n%s", l.String())
 			}
 			// A grandchild in the child's process group dies with it.
 			if b, err := os.ReadFile(pidfile); err == nil {

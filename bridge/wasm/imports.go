@@ -117,9 +117,18 @@ func (p *Plugin) logImport(event string) api.GoModuleFunc {
 	}
 }
 
+// logLine logs one line a guest wrote, redacted; as upstream, standard
+// error at error level, with a stream attribute naming the stream. Each
+// event is written out at its call so that docs/events.md can be checked
+// against the code.
 func (p *Plugin) logLine(ctx context.Context, event, text string) {
-	p.log.LogAttrs(ctx, slog.LevelInfo, "wasm guest output", redact.Event(Src, event),
-		slog.String("plugin", p.name()), slog.String("line", redact.Text(text)))
+	if event == EventStderr {
+		p.log.LogAttrs(ctx, slog.LevelError, "wasm guest output", redact.Event(Src, EventStderr),
+			slog.String("stream", "stderr"), slog.String("plugin", p.name()), slog.String("line", redact.Text(text)))
+		return
+	}
+	p.log.LogAttrs(ctx, slog.LevelInfo, "wasm guest output", redact.Event(Src, EventStdout),
+		slog.String("stream", "stdout"), slog.String("plugin", p.name()), slog.String("line", redact.Text(text)))
 }
 
 func (p *Plugin) abortImport(ctx context.Context, mod api.Module, stack []uint64) {

@@ -51,7 +51,7 @@ func runEnvelope(args []string, e *env) int {
 	if !ok {
 		return code
 	}
-	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn, ReplaceAttr: dropTime}))
+	logger := e.logger(slog.LevelWarn)
 	salt, err := envelope.SaltFromEnv(e.lookup, logger)
 	if err != nil {
 		return failf(e, "envelope %s: %v", op, err)
@@ -110,13 +110,4 @@ func valueArg(args []string, e *env) (string, int, bool) {
 		return "", failf(e, "envelope: %v", err), false
 	}
 	return v, 0, true
-}
-
-// dropTime keeps CLI log lines stable: the time adds nothing to a one-shot
-// command's stderr.
-func dropTime(groups []string, a slog.Attr) slog.Attr {
-	if len(groups) == 0 && a.Key == slog.TimeKey {
-		return slog.Attr{}
-	}
-	return a
 }

@@ -19,8 +19,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
+
+	"github.com/interopkit/interop/redact"
 )
 
 // Exit codes shared by every subcommand.
@@ -52,6 +55,23 @@ type env struct {
 	// process is true when stdin and stdout are this process's own, so
 	// a command may rearrange file descriptors (plugin serve-example).
 	process bool
+}
+
+// logger returns the CLI's logger: text records on stderr, without the
+// time (nothing for a one-shot command's output to gain from it), every
+// record through redact's handler. ELIZA_LOG_REDACT_KEYS adds secret keys;
+// ELIZA_LOG_REDACT cannot switch the CLI's redaction off.
+func (e *env) logger(level slog.Level) *slog.Logger {
+	text := slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level, ReplaceAttr: dropTime})
+	return slog.New(redact.NewHandler(text, redact.ConfigFromLookup(e.lookup).WithEnabled(true)))
+}
+
+// dropTime removes the time attribute of a record.
+func dropTime(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) == 0 && a.Key == slog.TimeKey {
+		return slog.Attr{}
+	}
+	return a
 }
 
 const usage = `interop: elizaOS cross-language interop tool

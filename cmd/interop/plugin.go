@@ -147,7 +147,7 @@ func runPlugin(args []string, e *env) int {
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{ReplaceAttr: dropTime}))
+	logger := e.logger(slog.LevelInfo)
 	h, err := br.open(ctx, cmd.Args(), envs, *timeout, logger)
 	if err != nil {
 		return failInfra(e, "plugin %s: %v", op, err)
@@ -331,7 +331,7 @@ func runPluginPeer(args []string, e *env) int {
 	}
 	ctx, stop := signalContext()
 	defer stop()
-	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn, ReplaceAttr: dropTime}))
+	logger := e.logger(slog.LevelWarn)
 	br.callTimeout = 10 * time.Second
 	h, err := br.open(ctx, cmd.Args(), nil, *timeout, logger)
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math"
 	"sort"
@@ -394,9 +393,9 @@ func saltPolicy(raw json.RawMessage) (vector.Outcome, error) {
 	}{salt, salt == envelope.DefaultSalt})
 }
 
-// discard swallows the default-salt warning: running vectors is not a
-// process that uses the default salt.
-var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+// discard drops the default-salt warning: a case's environment is
+// evaluated, not put in force, so there is nothing to warn an operator of.
+var discard = slog.New(slog.DiscardHandler)
 
 // Check runs a case through the Go reference as the gate runs it on any
 // peer — as many times as envcheck.Runs says — and returns the outcome the

@@ -1,0 +1,23 @@
+// Package a is a fixture for eventcat's scanner.
+package a
+
+import (
+	"context"
+	"log/slog"
+
+	"example.com/mod/redact"
+)
+
+const src = "fix:a"
+
+// EventBoom is exported so another package can use it.
+const EventBoom = "fix.a.boom"
+
+func f(log *slog.Logger, name string) {
+	log.Error("boom", redact.Event(src, EventBoom), slog.Int("n", 1))
+	log.LogAttrs(context.Background(), slog.LevelWarn, "boom again", redact.Event(src, EventBoom), slog.String("why", "x"))
+	log.Info("plain", "k", 1) // not an event
+	log.Warn("pair", slog.String("src", "fix:a"), slog.String("event", "fix.a.pair"), "extra", 2)
+	log.Info("bad", redact.Event(src, name))                                            // not a constant: a problem
+	log.Log(context.Background(), slog.Level(3), "odd", redact.Event(src, "fix.a.odd")) // level not a constant
+}
