@@ -26,7 +26,11 @@ type PeerSpec struct {
 	Name    string   // the name reports and known-failure files use
 	Command []string // program and arguments
 	Dir     string   // working directory
-	Env     []string // environment; nil inherits the runner's
+	// Env adds to the peer's environment, which is deny by default: the
+	// runner's PATH, HOME, LANG, LC_ALL, TMPDIR and TZ, then each
+	// "NAME=value", or "NAME" copied from the runner. Nothing else of the
+	// runner's environment (a CI token, a salt) reaches a peer.
+	Env []string
 }
 
 // Config configures a run.

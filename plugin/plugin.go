@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/interopkit/interop/redact"
 	"github.com/interopkit/interop/types"
 )
 
@@ -70,9 +71,13 @@ type Error struct {
 	Message string
 }
 
+// Error returns the failure with the plugin's text passed through
+// redact.Text: error strings end up in logs, and a plugin's text may quote
+// what it was given (an API key in a message, say). Message keeps the
+// text as the plugin gave it.
 func (e *Error) Error() string {
 	if e.Name != "" {
-		return "plugin: " + e.Op + " " + e.Name + ": " + e.Message
+		return "plugin: " + e.Op + " " + e.Name + ": " + redact.Text(e.Message)
 	}
-	return "plugin: " + e.Op + ": " + e.Message
+	return "plugin: " + e.Op + ": " + redact.Text(e.Message)
 }

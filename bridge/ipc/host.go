@@ -11,11 +11,11 @@ import (
 	"os"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/interopkit/interop/internal/ndjson"
 	"github.com/interopkit/interop/internal/proc"
@@ -207,64 +207,12 @@ func (c *Config) defaults() error {
 	return nil
 }
 
-// baseEnv is what a child gets of this process's environment unless the
-// caller names more.
-var baseEnv = []string{"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ"}
-
 // DeniedEnv reports whether an inherited variable is withheld from a child
 // (Config.InheritEnv): names that carry secrets by convention.
-func DeniedEnv(name string) bool {
-	n := strings.ToUpper(name)
-	for _, suffix := range []string{"_KEY", "_TOKEN", "_SECRET", "_SECRETS", "_CREDENTIALS", "_PASS"} {
-		if strings.HasSuffix(n, suffix) {
-			return true
-		}
-	}
-	return strings.Contains(n, "PASSWORD") || n == "SECRET_SALT" || n == "DATABASE_URL" || n == "POSTGRES_URL"
-}
+func DeniedEnv(name string) bool { return proc.DeniedEnv(name) }
 
 // childEnv builds the child's environment: deny by default.
-func childEnv(cfg Config) []string {
-	env := []string{}
-	have := map[string]int{}
-	add := func(kv string) {
-		name := kv
-		if i := strings.IndexByte(kv, '='); i >= 0 {
-			name = kv[:i]
-		}
-		if i, ok := have[name]; ok {
-			env[i] = kv
-			return
-		}
-		have[name] = len(env)
-		env = append(env, kv)
-	}
-	if cfg.InheritEnv {
-		for _, kv := range os.Environ() {
-			name := kv
-			if i := strings.IndexByte(kv, '='); i >= 0 {
-				name = kv[:i]
-			}
-			if !DeniedEnv(name) {
-				add(kv)
-			}
-		}
-	} else {
-		for _, name := range baseEnv {
-			if v, ok := os.LookupEnv(name); ok {
-				add(name + "=" + v)
-			}
-		}
-	}
-	for _, e := range cfg.Env {
-		if strings.IndexByte(e, '=') >= 0 {
-			add(e)
-		} else if v, ok := os.LookupEnv(e); ok {
-			add(e + "=" + v)
-		}
-	}
-	return env
-}
+func childEnv(cfg Config) []string { return proc.ChildEnv(cfg.InheritEnv, cfg.Env) }
 
 // stderrLine logs one line of the child's standard error, redacted.
 func (h *Host) stderrLine(line []byte, truncated bool) {
@@ -272,13 +220,24 @@ func (h *Host) stderrLine(line []byte, truncated bool) {
 		slog.String("line", redact.Text(string(bytes.ToValidUTF8(line, []byte("\uFFFD"))))), slog.Bool("truncated", truncated))
 }
 
-// prefix is the short, redacted start of a line for a log record.
+// prefix is the short, redacted start of a line for a log record. It
+// redacts a window before cutting, so that a credential that starts in
+// the first 32 bytes is masked whole rather than cut into a piece the
+// patterns no longer recognise.
 func prefix(line []byte) string {
-	const n = 32
-	if len(line) > n {
-		line = line[:n]
+	const n, window = 32, 512
+	if len(line) > window {
+		line = line[:window]
 	}
-	return redact.Text(string(bytes.ToValidUTF8(line, []byte("\uFFFD"))))
+	s := redact.Text(string(bytes.ToValidUTF8(line, []byte("\uFFFD"))))
+	if len(s) > n {
+		cut := n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut]
+	}
+	return s
 }
 
 // read reads the ready line, then every reply, until the output ends;

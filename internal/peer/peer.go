@@ -24,7 +24,11 @@ type Spec struct {
 	Name    string   // name the runner knows the peer by
 	Command []string // program and arguments
 	Dir     string   // working directory; empty means the runner's
-	Env     []string // environment; nil means the runner's
+	// Env adds to the peer's environment, which is deny by default (see
+	// proc.ChildEnv): the runner's PATH, HOME, LANG, LC_ALL, TMPDIR and
+	// TZ, then each "NAME=value", or "NAME" copied from the runner. No
+	// other variable of the runner (a CI token, a salt) reaches a peer.
+	Env []string
 }
 
 // Errors of a peer, attributed by the runner to the case in flight.
@@ -68,7 +72,7 @@ type readResult struct {
 
 // Start starts the peer and waits up to startTimeout for its hello.
 func Start(ctx context.Context, spec Spec, startTimeout time.Duration) (*Peer, error) {
-	p, err := proc.Start(proc.Spec{Command: spec.Command, Dir: spec.Dir, Env: spec.Env})
+	p, err := proc.Start(proc.Spec{Command: spec.Command, Dir: spec.Dir, Env: proc.ChildEnv(false, spec.Env)})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrStart, spec.Name, err)
 	}
