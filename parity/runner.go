@@ -12,6 +12,7 @@ import (
 	"github.com/interopkit/interop/internal/peer"
 	"github.com/interopkit/interop/internal/peerproto"
 	"github.com/interopkit/interop/internal/vector"
+	"github.com/interopkit/interop/redact"
 )
 
 // Fault limits: a peer that crashes, hangs or breaks the protocol this
@@ -223,7 +224,9 @@ func (r *runner) report() PeerReport {
 		if r.p != nil {
 			cur = r.p.Stderr()
 		}
-		pr.Stderr = tail(r.stderr+cur, peer.StderrLimit)
+		// Credential shapes masked: the tail is printed and kept in every
+		// report, and a crashing program may print what it holds.
+		pr.Stderr = redact.Text(tail(r.stderr+cur, peer.StderrLimit))
 	}
 	return pr
 }

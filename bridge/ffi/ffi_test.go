@@ -34,16 +34,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// need reports a missing prerequisite: a failure under make (which sets
-// INTEROP_REQUIRE_GUESTS and builds the libraries first), a skip with the
-// reason when go test is run on its own.
-func need(t testing.TB, what string) {
-	t.Helper()
-	if os.Getenv("INTEROP_REQUIRE_GUESTS") != "" {
-		t.Fatalf("%s is missing; make test builds it", what)
-	}
-	t.Skipf("%s is missing: run make guests first (make test does)", what)
-}
+func need(t testing.TB, what string) { t.Helper(); plugintest.Need(t, what) }
 
 // examples are the example plugin's native libraries, built by make.
 var examples = []struct{ path, language string }{

@@ -3,7 +3,6 @@ package wasm
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -15,16 +14,7 @@ import (
 // guestDir is where make builds the example guests (make guests).
 const guestDir = "../../build/guests"
 
-// need reports a missing prerequisite: a failure under make (which sets
-// INTEROP_REQUIRE_GUESTS and builds everything first), a skip with the
-// reason when go test is run on its own.
-func need(t testing.TB, what string) {
-	t.Helper()
-	if os.Getenv("INTEROP_REQUIRE_GUESTS") != "" {
-		t.Fatalf("%s is missing; make test builds it", what)
-	}
-	t.Skipf("%s is missing: run make guests first (make test does)", what)
-}
+func need(t testing.TB, what string) { t.Helper(); plugintest.Need(t, what) }
 
 // guest is the path of an example guest built by make.
 func guest(t testing.TB, name string) string {
@@ -59,24 +49,5 @@ func TestContract(t *testing.T) {
 	}
 }
 
-// wat assembles a WebAssembly text module with wabt's wat2wasm.
-func wat(t testing.TB, src string) []byte {
-	t.Helper()
-	tool, err := exec.LookPath("wat2wasm")
-	if err != nil {
-		need(t, "wat2wasm (Debian's wabt)")
-	}
-	dir := t.TempDir()
-	in, out := filepath.Join(dir, "m.wat"), filepath.Join(dir, "m.wasm")
-	if err := os.WriteFile(in, []byte(src), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if b, err := exec.Command(tool, "--enable-all", "-o", out, in).CombinedOutput(); err != nil {
-		t.Fatalf("wat2wasm: %v\n%s", err, b)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+// wat assembles a WebAssembly text module.
+func wat(t testing.TB, src string) []byte { t.Helper(); return plugintest.WAT(t, src) }
