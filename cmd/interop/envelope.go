@@ -11,9 +11,11 @@ const envelopeHelp = `
 Usage: interop envelope encrypt [VALUE|-]
        interop envelope decrypt [--compat] [VALUE|-]
        interop envelope migrate [VALUE|-]
+       interop envelope migrate-file [--dry-run] [--no-backup] [--json] FILE
 
-Seals, opens or migrates one elizaOS settings value. The salt comes from
-SECRET_SALT under the salt policy of spec/salt.md (NODE_ENV=production with
+Seals, opens or migrates one elizaOS settings value; migrate-file migrates
+every v1 value of a JSON settings file in place (see its --help). The salt
+comes from SECRET_SALT under the salt policy of spec/salt.md (NODE_ENV=production with
 the default salt fails unless ELIZA_ALLOW_DEFAULT_SECRET_SALT=true); it is
 never taken from the command line. With "-" or no VALUE, the value is all of
 standard input, byte for byte: a trailing newline is part of it. Prefer
@@ -32,9 +34,12 @@ event=core.settings.default_secret_salt) may come first on stderr.
 `
 
 func runEnvelope(args []string, e *env) int {
-	op, code, ok := operation("envelope", args, envelopeHelp, []string{"encrypt", "decrypt", "migrate"}, e)
+	op, code, ok := operation("envelope", args, envelopeHelp, []string{"encrypt", "decrypt", "migrate", "migrate-file"}, e)
 	if !ok {
 		return code
+	}
+	if op == "migrate-file" {
+		return runMigrateFile(args[1:], e)
 	}
 	fs := newFlags("envelope "+op, envelopeHelp)
 	compat := false

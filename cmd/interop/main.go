@@ -82,6 +82,8 @@ Usage:
   interop envelope encrypt [VALUE|-]       seal a settings value (v2)
   interop envelope decrypt [--compat] [VALUE|-]
   interop envelope migrate [VALUE|-]       rewrite a v1 envelope as v2
+  interop envelope migrate-file [--dry-run] [--no-backup] FILE
+                                           rewrite every v1 value of a settings file as v2, atomically
   interop vectors validate [DIR]           check vector files against their schemas
   interop vectors check [DIR]              run the Go implementation over every case
   interop secrets scan [--glob G] [--format text|json] PATH...

@@ -39,6 +39,9 @@ and ends with "N passed, N failed, N skipped".
 Peers: go is built in; ts, python and rust run from a checkout (--root) once
 installed (make parity installs them). --peers auto (the default) runs every
 peer that is installed and says which are not; naming peers requires them.
+A peer's environment is deny by default: PATH, HOME, LANG, LC_ALL, TMPDIR and
+TZ only, so that no CI token or salt reaches it; start one that needs more
+through env(1): --peer 'java=env JAVA_HOME=/opt/jdk java -jar runner.jar'.
 
 The last line counts only exact agreements as passed; the line before it
 counts known failures, tolerated answers of acceptable cases and peers not
