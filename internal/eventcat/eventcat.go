@@ -14,6 +14,9 @@
 //
 // The scan is syntactic (go/parser, no type checking): it is fast and
 // needs no build, and the forms above are the only ones the code uses.
+//
+// The package's tests also hold docs/soc2.md to the code: every test,
+// path and vector suite its control map names as evidence must exist.
 package eventcat
 
 import (
