@@ -36,6 +36,8 @@ import (
 	"io"
 	"log/slog"
 	"unicode/utf8"
+
+	"github.com/interopkit/interop/internal/jsontext"
 )
 
 const (
@@ -60,7 +62,9 @@ var (
 	// cause.
 	ErrAuthFailed = errors.New("envelope: authentication failed")
 	// ErrInvalidUTF8 reports a plaintext or salt that is not valid UTF-8.
-	ErrInvalidUTF8 = errors.New("envelope: text is not valid utf-8")
+	// It is the same error to errors.Is as ids.ErrInvalidUTF8 and the JSON
+	// layer's: one kind, spelled invalid_utf8 in the vectors.
+	ErrInvalidUTF8 error = jsontext.NewSentinel(jsontext.KindUTF8, "envelope: text is not valid utf-8")
 	// ErrNoKey reports a method called on a nil or zero Key; keys come
 	// from NewKey.
 	ErrNoKey = errors.New("envelope: key is not initialised (use NewKey)")

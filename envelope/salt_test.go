@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/interopkit/interop/envelope"
+	"github.com/interopkit/interop/ids"
+	"github.com/interopkit/interop/internal/jsontext"
 )
 
 func lookup(env map[string]string) func(string) (string, bool) {
@@ -118,5 +120,23 @@ func TestProductionErrorHidesSalt(t *testing.T) {
 	_, err := envelope.SaltFromEnv(lookup(map[string]string{"NODE_ENV": "production"}), slog.New(slog.DiscardHandler))
 	if err == nil || strings.Contains(err.Error(), envelope.DefaultSalt) || !strings.Contains(err.Error(), "ELIZA_ALLOW_DEFAULT_SECRET_SALT") {
 		t.Fatalf("error %v must say how to fix it without printing the salt", err)
+	}
+}
+
+// Invalid UTF-8 is one kind across the project: the envelope's error, the
+// ids package's and the JSON layer's are the same error to errors.Is.
+func TestInvalidUTF8IsOneKind(t *testing.T) {
+	_, err := envelope.NewKey("bad\xffsalt")
+	if !errors.Is(err, envelope.ErrInvalidUTF8) || !errors.Is(err, ids.ErrInvalidUTF8) || !errors.Is(err, jsontext.ErrInvalidUTF8) {
+		t.Fatalf("NewKey error %v is not the one invalid-UTF-8 kind", err)
+	}
+	if k, ok := jsontext.KindOf(err); !ok || k.Name() != "invalid_utf8" {
+		t.Fatalf("KindOf = %v, %v", k, ok)
+	}
+	if errors.Is(err, ids.ErrOutOfRange) || errors.Is(err, envelope.ErrAuthFailed) {
+		t.Fatal("an invalid-UTF-8 error matches another kind")
+	}
+	if !strings.HasPrefix(err.Error(), "envelope: ") {
+		t.Fatalf("the message lost its package: %q", err)
 	}
 }

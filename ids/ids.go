@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/interopkit/interop/internal/hexcodec"
+	"github.com/interopkit/interop/internal/jsontext"
 )
 
 // MaxSafeInteger is the largest integer magnitude accepted by IntegerToUUID:
@@ -26,13 +27,17 @@ import (
 const MaxSafeInteger = 1<<53 - 1
 
 var (
-	// ErrInvalidUTF8 reports text that is not well-formed UTF-8.
-	ErrInvalidUTF8 = errors.New("ids: input is not valid utf-8")
-	// ErrOutOfRange reports an integer outside ±MaxSafeInteger.
-	ErrOutOfRange = errors.New("ids: integer outside ±(2^53-1)")
+	// ErrInvalidUTF8 reports text that is not well-formed UTF-8. It is
+	// the same error to errors.Is as envelope.ErrInvalidUTF8 and the JSON
+	// layer's: one kind, spelled invalid_utf8 in the vectors.
+	ErrInvalidUTF8 error = jsontext.NewSentinel(jsontext.KindUTF8, "ids: input is not valid utf-8")
+	// ErrOutOfRange reports an integer outside ±MaxSafeInteger (the kind
+	// out_of_range).
+	ErrOutOfRange error = jsontext.NewSentinel(jsontext.KindRange, "ids: integer outside ±(2^53-1)")
 	// ErrInvalidType reports a value of a type that has no deterministic id
-	// (booleans, floats, nil and anything that is neither a string nor an integer).
-	ErrInvalidType = errors.New("ids: value must be a string or a safe integer")
+	// (booleans, floats, nil and anything that is neither a string nor an
+	// integer; the kind invalid_type).
+	ErrInvalidType error = jsontext.NewSentinel(jsontext.KindType, "ids: value must be a string or a safe integer")
 	// ErrInvalidAgentID reports an agent id that is not a UUID.
 	ErrInvalidAgentID = errors.New("ids: agent id is not a uuid")
 )

@@ -150,15 +150,13 @@ func output(v any) (vector.Outcome, error) {
 func failed(kind string) (vector.Outcome, error) { return vector.Outcome{Error: kind}, nil }
 
 // kindOf maps the errors of packages ids and envelope onto spec error
-// kinds; the JSON kinds they share are spelled by the JSON layer's table.
+// kinds. The kinds they share with the JSON layer (invalid UTF-8, a type or
+// a number out of range) are its sentinels, named by its one table.
 func kindOf(err error) (string, bool) {
+	if k, ok := jsontext.KindOf(err); ok {
+		return k.Name(), true
+	}
 	switch {
-	case errors.Is(err, ids.ErrInvalidType):
-		return jsontext.KindType.Name(), true
-	case errors.Is(err, ids.ErrOutOfRange):
-		return jsontext.KindRange.Name(), true
-	case errors.Is(err, ids.ErrInvalidUTF8), errors.Is(err, envelope.ErrInvalidUTF8):
-		return jsontext.KindUTF8.Name(), true
 	case errors.Is(err, ids.ErrInvalidAgentID):
 		return "invalid_agent_id", true
 	case errors.Is(err, envelope.ErrNotEnvelope):
