@@ -64,7 +64,7 @@ func runMigrateFile(args []string, e *env) int {
 	name := fs.Arg(0)
 	opts := settingsmigrate.Options{DryRun: *dryRun, NoBackup: *noBackup, MaxSize: maxInput}
 	if at, ok := e.lookup(crashEnv); ok && at != "" && e.process {
-		if !slices.Contains(settingsmigrate.Steps, settingsmigrate.Step(at)) {
+		if !slices.Contains(settingsmigrate.Steps(), settingsmigrate.Step(at)) {
 			return usagef(e, "envelope migrate-file: %s: unknown step", crashEnv)
 		}
 		opts.Hook = func(s settingsmigrate.Step) error {

@@ -445,7 +445,7 @@ func TestMigrateFileCrashAtEveryStep(t *testing.T) {
 		settingsmigrate.StepAfterBackup: true, settingsmigrate.StepAfterTempCreate: true,
 		settingsmigrate.StepAfterWrite: true, settingsmigrate.StepAfterFsync: true,
 	}
-	for _, step := range settingsmigrate.Steps {
+	for _, step := range settingsmigrate.Steps() {
 		t.Run(string(step), func(t *testing.T) {
 			dir := t.TempDir()
 			path, doc, _ := mfFixture(t, dir)

@@ -57,8 +57,10 @@ const (
 	StepAfterDirFsync   Step = "after-dir-fsync"   // the directory is synced: done
 )
 
-// Steps lists every Step in order.
-var Steps = []Step{StepAfterBackup, StepAfterTempCreate, StepAfterWrite, StepAfterFsync, StepAfterRename, StepAfterDirFsync}
+// Steps returns every Step, in order.
+func Steps() []Step {
+	return []Step{StepAfterBackup, StepAfterTempCreate, StepAfterWrite, StepAfterFsync, StepAfterRename, StepAfterDirFsync}
+}
 
 // Options adjust Rewrite. The zero value rewrites with a backup.
 type Options struct {
