@@ -392,7 +392,7 @@ func (f *fuzzer) suite(ctx context.Context, s string, files []*vector.File, rng 
 		for j, r := range active {
 			p := r.spec.Name
 			kind, ok := cs.Peers[p]
-			if ok && (e.class[j] == "known" || known[PeerSignature(s, cs.Shape, cs.Reference, p, kind)]) {
+			if ok && (e.class[j] == "known" || knownKind(known, s, cs.Shape, cs.Reference, p, kind)) {
 				delete(cs.Peers, p)
 				sr.Known[p] += cs.Count
 				sr.Deviating[p] -= cs.Count
@@ -450,7 +450,11 @@ func (f *fuzzer) learn(ctx context.Context, s string, files []*vector.File, acti
 				res := r.runOne(ctx, job{file: file, c: c})
 				applyKnownOne(&res, f.cfg.Known[r.spec.Name])
 				if res.Status == Known || res.Status == Tolerated {
-					known[PeerSignature(s, shape, refKind, r.spec.Name, resultKind(s, &res))] = true
+					kind := resultKind(s, &res)
+					known[PeerSignature(s, shape, refKind, r.spec.Name, kind)] = true
+					if anyShape(refKind, kind) {
+						known[PeerSignature(s, "*", refKind, r.spec.Name, kind)] = true
+					}
 				}
 			}
 		}
@@ -508,7 +512,7 @@ func (f *fuzzer) evaluate(ctx context.Context, s string, in fuzzgen.Input, activ
 				e.class[j] = "known"
 			case Fail:
 				e.class[j] = "new"
-				if res.Observed != "" && known[PeerSignature(s, e.shape, e.refKind, r.spec.Name, e.kinds[j])] {
+				if res.Observed != "" && knownKind(known, s, e.shape, e.refKind, r.spec.Name, e.kinds[j]) {
 					e.class[j] = "known"
 				}
 			default: // Changed: a listed failure answered differently
@@ -620,6 +624,24 @@ func OutcomeKind(s string, o vector.Outcome, behaviour, finding string) string {
 		return "output " + str
 	}
 	return "output value"
+}
+
+// anyShape reports whether a known way of disagreeing holds whatever the
+// input's shape: a peer that raises an error of its own (no error kind of
+// the spec) where the spec fails with an error kind rejects the input as
+// the spec does and only names the error differently, so the input's
+// shape does not make a new cause of it (the Rust crate's serde errors in
+// serialize.roundtrip, for one). A peer that raises where the spec
+// answers, or answers where the spec fails, stays bound to the shape.
+func anyShape(refKind, kind string) bool {
+	return strings.HasPrefix(refKind, "error ") && strings.HasPrefix(kind, "raised ")
+}
+
+// knownKind reports whether a peer's way of disagreeing is of a known
+// cause: of the same shape, or of any shape where anyShape allows.
+func knownKind(known map[string]bool, s, shape, refKind, peer, kind string) bool {
+	return known[PeerSignature(s, shape, refKind, peer, kind)] ||
+		anyShape(refKind, kind) && known[PeerSignature(s, "*", refKind, peer, kind)]
 }
 
 // PeerSignature identifies one peer's way of disagreeing: the suite, the

@@ -273,3 +273,45 @@ func TestCandidateIDsAvoidVectors(t *testing.T) {
 		t.Fatalf("deviation flag: %s", body)
 	}
 }
+
+// A peer that raises where the spec fails with an error kind is known
+// whatever the input's shape once vectors/ show it; any other way of
+// disagreeing stays bound to its shape.
+func TestFuzzKnownKindAnyShape(t *testing.T) {
+	known := map[string]bool{
+		PeerSignature("serialize.roundtrip", "*", "error syntax", "rust", "raised serde_json::Error"):        true,
+		PeerSignature("serialize.roundtrip", "doc=null", "output value", "rust", "raised serde_json::Error"): true,
+		PeerSignature("serialize.roundtrip", "doc=duplicate", "error duplicate_key", "rust", "output value"): true,
+	}
+	for _, tc := range []struct {
+		shape, ref, kind string
+		want             bool
+	}{
+		{"doc=deep", "error syntax", "raised serde_json::Error", true},
+		{"doc=deep", "error invalid_type", "raised serde_json::Error", false}, // another error kind: not learned
+		{"doc=plain", "output value", "raised serde_json::Error", false},      // raises where the spec answers
+		{"doc=null", "output value", "raised serde_json::Error", true},
+		{"doc=unknown-member", "error duplicate_key", "output value", false},
+		{"doc=duplicate", "error duplicate_key", "output value", true},
+	} {
+		if got := knownKind(known, "serialize.roundtrip", tc.shape, tc.ref, "rust", tc.kind); got != tc.want {
+			t.Errorf("knownKind(%s, %s, %s) = %v, want %v", tc.shape, tc.ref, tc.kind, got, tc.want)
+		}
+	}
+}
+
+// A TS observation of redact.context is written in the schema's form.
+func TestFuzzCandidateRedactContextObservation(t *testing.T) {
+	in := json.RawMessage(`{"context":{"n":9007199254740993}}`)
+	o := suiteObservation("redact.context", "ts", in, vector.Observation{Output: json.RawMessage(`{"n":9007199254740992}`)})
+	if want := `{"callerAfter":{"n":9007199254740993},"logged":{"n":9007199254740992}}`; string(o.Output) != want {
+		t.Errorf("got %s, want %s", o.Output, want)
+	}
+	both := json.RawMessage(`{"logged":{},"callerAfter":{}}`)
+	if o := suiteObservation("redact.context", "ts", in, vector.Observation{Output: both}); string(o.Output) != string(both) {
+		t.Errorf("rewrapped %s", o.Output)
+	}
+	if o := suiteObservation("redact.text", "ts", in, vector.Observation{Output: both}); string(o.Output) != string(both) {
+		t.Errorf("changed another suite's observation: %s", o.Output)
+	}
+}

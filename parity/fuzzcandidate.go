@@ -61,7 +61,7 @@ func (rep *FuzzReport) CandidateFiles() (map[string][]byte, error) {
 				c.Flags = append(c.Flags, flag)
 				notes[flag] = fmt.Sprintf("Deviation, observed by interop parity fuzz (unreviewed): peer %s answers %s where the Go reference (the spec) answers otherwise. Confirm it against upstream, then name the deviation as vectors/ does.", p, kind)
 				what = append(what, p+" answers "+kind)
-				c.Upstream[p] = observation(cs.Observed[p], cs.Stderr[p])
+				c.Upstream[p] = suiteObservation(sr.Suite, p, cs.Example, observation(cs.Observed[p], cs.Stderr[p]))
 			}
 			c.Description = fmt.Sprintf("%s where the Go reference answers %s (cause %s: %d generated inputs; minimized from %d to %d code points)",
 				strings.Join(what, ", "), cs.Reference, cs.Signature, cs.Count, cs.SizeBefore, cs.SizeAfter)
@@ -104,6 +104,33 @@ func observation(o vector.Outcome, stderr string) vector.Observation {
 		msg += "; stderr tail: " + tail(stderr, 300)
 	}
 	return vector.Observation{Error: msg}
+}
+
+// suiteObservation puts an observed output in the form the suite's
+// schema gives upstream observations: redact.context records what TS
+// logged together with the caller's object after the call
+// ({logged, callerAfter}); the TS peer answers that form only when
+// upstream modified the caller's object, and otherwise the logged context
+// alone, the caller's object being the input's context, unchanged.
+func suiteObservation(s, peer string, input json.RawMessage, o vector.Observation) vector.Observation {
+	if s != "redact.context" || peer != "ts" || o.Output == nil {
+		return o
+	}
+	var both map[string]json.RawMessage
+	if json.Unmarshal(o.Output, &both) == nil && len(both) == 2 && both["logged"] != nil && both["callerAfter"] != nil {
+		return o
+	}
+	var in struct {
+		Context json.RawMessage `json:"context"`
+	}
+	if json.Unmarshal(input, &in) != nil || in.Context == nil {
+		return o
+	}
+	out, err := json.Marshal(map[string]json.RawMessage{"logged": o.Output, "callerAfter": in.Context})
+	if err != nil {
+		return o
+	}
+	return vector.Observation{Output: out}
 }
 
 func stderrTails(cs *Cause) string {

@@ -22,7 +22,9 @@ Differential fuzzing. For each suite (all that have a generator when no
 --suite is given, or "all"), generates inputs where the upstream bugs are
 (non-string ids, lone surrogates, big integers; real v1 and v2 envelopes,
 mutated; envelope-shaped plaintexts such as "<32 hex>:a:b" and "v2:…";
-salts with Unicode and whitespace; the salt environment), puts each to every
+salts with Unicode and whitespace; the salt environment; almost-UUID agent
+ids; secrets and log contexts where the redactors differ; scanner tokens at
+their thresholds; typed documents with odd members), puts each to every
 peer that declares the suite, and judges each answer against the Go
 reference exactly as the gate does (interop parity):
 

@@ -40,6 +40,13 @@ var generators = map[string]Generator{
 	"envelope.roundtrip": func(r *rand.Rand) Input { return Input{"salt": Salt(r), "plaintext": Plaintext(r)} },
 	"salt.policy":        genSaltPolicy,
 	"redact.text":        genRedactText,
+
+	"ids.create_unique_uuid": genCreateUniqueUUID,
+	"redact.secrets":         genRedactSecrets,
+	"redact.context":         genRedactContext,
+	"secrets.scan":           genSecretsScan,
+	"serialize.roundtrip":    genSerialize,
+	"manifest.validate":      genManifest,
 }
 
 // Lookup returns the generator of a suite.

@@ -24,6 +24,16 @@ func Shape(suite string, in Input) string {
 		return saltPolicyShape(env)
 	case "redact.text":
 		return redactShape(in)
+	case "ids.create_unique_uuid":
+		return cuuShape(in)
+	case "redact.secrets":
+		return redactSecretsShape(in)
+	case "redact.context":
+		return redactContextShape(in)
+	case "secrets.scan":
+		return scanShape(in)
+	case "serialize.roundtrip", "manifest.validate":
+		return docShape(in)
 	}
 	keys := make([]string, 0, len(in))
 	for k := range in {

@@ -69,6 +69,8 @@ func Shrinks(suite string, in Input) []Input {
 			cands = unitShrinks(s, 2)
 		case kind == "integer":
 			cands = integerShrinks(s)
+		case path[len(path)-1] == "text" && (suite == "serialize.roundtrip" || suite == "manifest.validate"):
+			cands = append(JSONShrinks(s), runeShrinks(s)...)
 		case strings.Contains(s, ":"):
 			cands = append([]string{""}, EnvelopeShrinks(s)...)
 		default:
@@ -254,4 +256,82 @@ func leaves(in Input) int {
 	n := 0
 	walk(in, nil, func([]string, any) { n++ })
 	return n
+}
+
+// JSONShrinks shrinks a JSON text structurally: each member of an object
+// or element of an array, at any depth, removed with its separator, so
+// that the text stays JSON where it was (and as broken where it was not:
+// a text that does not scan is left to code-point shrinking).
+func JSONShrinks(s string) []string {
+	type container struct{ starts, ends []int }
+	var stack []*container
+	var done []*container
+	inString, escaped, expect := false, false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		if expect && c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != ']' && c != '}' {
+			top := stack[len(stack)-1]
+			top.starts = append(top.starts, i)
+			expect = false
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			stack = append(stack, &container{})
+			expect = true
+		case ',':
+			if len(stack) == 0 {
+				return nil
+			}
+			top := stack[len(stack)-1]
+			top.ends = append(top.ends, i)
+			expect = true
+		case '}', ']':
+			if len(stack) == 0 {
+				return nil
+			}
+			top := stack[len(stack)-1]
+			if len(top.starts) > len(top.ends) {
+				top.ends = append(top.ends, i)
+			}
+			stack = stack[:len(stack)-1]
+			done = append(done, top)
+			expect = false
+		}
+	}
+	if len(stack) > 0 {
+		return nil
+	}
+	var out []string
+	for _, ct := range done {
+		n := len(ct.starts)
+		if len(ct.ends) != n {
+			continue
+		}
+		for i := 0; i < n && len(out) < 64; i++ {
+			var from, to int
+			switch {
+			case i+1 < n:
+				from, to = ct.starts[i], ct.starts[i+1]
+			case i > 0:
+				from, to = ct.ends[i-1], ct.ends[i]
+			default:
+				from, to = ct.starts[i], ct.ends[i]
+			}
+			out = append(out, s[:from]+s[to:])
+		}
+	}
+	return out
 }

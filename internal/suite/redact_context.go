@@ -72,7 +72,14 @@ func logContext(cfg redact.Config, members map[string]any) (json.RawMessage, err
 	sort.Strings(keys)
 	attrs := make([]slog.Attr, 0, len(keys))
 	for _, k := range keys {
-		attrs = append(attrs, slog.Any(k, members[k]))
+		v := members[k]
+		if v == nil {
+			// slog drops an attribute whose key and value are both zero
+			// ({"": null}); JSON's null, as raw JSON, is not zero and is
+			// written as null.
+			v = json.RawMessage("null")
+		}
+		attrs = append(attrs, slog.Any(k, v))
 	}
 	r := slog.NewRecord(time.Time{}, slog.LevelInfo, "redact.context", 0)
 	r.AddAttrs(attrs...)

@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/interopkit/interop/internal/vector"
@@ -95,5 +96,17 @@ func TestSuiteTable(t *testing.T) {
 	}
 	if _, ok := Lookup("no.such.suite"); ok {
 		t.Error("Lookup finds a suite that is not in the table")
+	}
+}
+
+// A member with an empty name and a null value is logged like any other:
+// slog alone would drop it as a zero attribute (a case the fuzzer found).
+func TestRedactContextEmptyKeyNull(t *testing.T) {
+	out, err := redactContextSuite(json.RawMessage(`{"context":{"":null,"a":null,"password":null}}`))
+	if err != nil || out.Error != "" {
+		t.Fatalf("redact.context: %+v, %v", out, err)
+	}
+	if !vector.JSONEqual(out.Output, json.RawMessage(`{"":null,"a":null,"password":"[REDACTED]"}`)) {
+		t.Fatalf("logged %s", out.Output)
 	}
 }
