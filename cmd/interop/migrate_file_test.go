@@ -4,13 +4,10 @@ package main
 
 import (
 	"bytes"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +19,7 @@ import (
 	"time"
 
 	"github.com/interopkit/interop/envelope"
+	"github.com/interopkit/interop/internal/fuzzgen"
 	"github.com/interopkit/interop/internal/settingsmigrate"
 )
 
@@ -37,23 +35,10 @@ const (
 var mfTime = time.Date(2021, 6, 7, 8, 9, 10, 0, time.UTC)
 
 // mfSealV1 makes a legacy v1 envelope (AES-256-CBC, PKCS#7) with an IV
-// fixed by seed.
+// drawn from a source seeded by seed.
 func mfSealV1(t *testing.T, salt, plaintext string, seed byte) string {
 	t.Helper()
-	k := sha256.Sum256([]byte(salt))
-	block, err := aes.NewCipher(k[:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	iv := make([]byte, 16)
-	for i := range iv {
-		iv[i] = seed + byte(i)*5
-	}
-	pt := []byte(plaintext)
-	pad := 16 - len(pt)%16
-	pt = append(pt, bytes.Repeat([]byte{byte(pad)}, pad)...)
-	cipher.NewCBCEncrypter(block, iv).CryptBlocks(pt, pt)
-	return hex.EncodeToString(iv) + ":" + hex.EncodeToString(pt)
+	return fuzzgen.SealV1(rand.New(rand.NewPCG(uint64(seed), 0)), salt, plaintext)
 }
 
 func mfKey(t *testing.T, salt string) *envelope.Key {

@@ -391,3 +391,23 @@ func TestJSONShrinks(t *testing.T) {
 		t.Error("no member dropped from a serialize.roundtrip text")
 	}
 }
+
+// The fuzzer's own envelope builders make what package envelope reads:
+// the same key derivation, AAD and layouts.
+func TestSealsOpenWithEnvelope(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	for _, salt := range []string{"", "salt", "sälz \t"} {
+		k, err := envelope.NewKey(salt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, pt := range []string{"", "x", strings.Repeat("long plaintext ", 9), "ünïcødé 🔑"} {
+			for name, v := range map[string]string{"v2": SealV2(r, salt, pt), "v1": SealV1(r, salt, pt)} {
+				got, err := k.Open(v)
+				if err != nil || got != pt {
+					t.Errorf("%s of %q under %q opens to %q, %v", name, pt, salt, got, err)
+				}
+			}
+		}
+	}
+}

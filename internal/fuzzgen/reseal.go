@@ -44,7 +44,7 @@ func ResealShrinks(salt, value string) []Input {
 		return nil
 	}
 	gcm, _ := cipher.NewGCM(key(salt))
-	pt, err := gcm.Open(nil, iv, append(append([]byte{}, ct...), tag...), []byte("elizaos:settings:v2"))
+	pt, err := gcm.Open(nil, iv, append(append([]byte{}, ct...), tag...), aadV2)
 	if err != nil {
 		// It does not open: keep the raw plaintext (CTR) and the wrong tag.
 		raw := ctr(key(salt), iv, ct)
@@ -55,7 +55,7 @@ func ResealShrinks(salt, value string) []Input {
 	}
 	seal := func(s string, p []byte) string {
 		g, _ := cipher.NewGCM(key(s))
-		c := g.Seal(nil, iv, p, []byte("elizaos:settings:v2"))
+		c := g.Seal(nil, iv, p, aadV2)
 		return "v2:" + f[1] + ":" + hex.EncodeToString(c[:len(p)]) + ":" + hex.EncodeToString(c[len(p):])
 	}
 	for _, s := range salts {

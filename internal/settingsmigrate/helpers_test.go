@@ -2,17 +2,15 @@ package settingsmigrate
 
 import (
 	"bytes"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"github.com/interopkit/interop/envelope"
+	"github.com/interopkit/interop/internal/fuzzgen"
 )
 
 // The secrets of the tests: no output or error may contain any of them.
@@ -32,24 +30,11 @@ func mustKey(t testing.TB, salt string) *envelope.Key {
 	return k
 }
 
-// sealV1 makes a legacy v1 envelope (AES-256-CBC, PKCS#7) with a fixed IV
-// derived from ivSeed, so that failures reproduce.
+// sealV1 makes a legacy v1 envelope (AES-256-CBC, PKCS#7) with an IV
+// drawn from a source seeded by ivSeed, so that failures reproduce.
 func sealV1(t testing.TB, salt, plaintext string, ivSeed byte) string {
 	t.Helper()
-	k := sha256.Sum256([]byte(salt))
-	block, err := aes.NewCipher(k[:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	iv := make([]byte, 16)
-	for i := range iv {
-		iv[i] = ivSeed + byte(i)*7
-	}
-	pt := []byte(plaintext)
-	pad := 16 - len(pt)%16
-	pt = append(pt, bytes.Repeat([]byte{byte(pad)}, pad)...)
-	cipher.NewCBCEncrypter(block, iv).CryptBlocks(pt, pt)
-	return hex.EncodeToString(iv) + ":" + hex.EncodeToString(pt)
+	return fuzzgen.SealV1(rand.New(rand.NewPCG(uint64(ivSeed), 0)), salt, plaintext)
 }
 
 // secretsIn lists what must never appear in output: the salts, the

@@ -21,7 +21,7 @@ func TestMigrate(t *testing.T) {
 	v1Upper := strings.ToUpper(v1a)
 	// \u escapes spell the same v1 value: detection is on the value, not
 	// on its spelling in the file.
-	v1Escaped := `\u0030` + v1b[1:]
+	v1Escaped := fmt.Sprintf(`\u%04x`, v1b[0]) + v1b[1:] // the first hex digit written as an escape
 	tests := []struct {
 		name string
 		doc  string
