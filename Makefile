@@ -260,7 +260,8 @@ audit-tools: $(GOVULNCHECK) $(PY_TOOLS) $(CARGO_AUDIT)
 
 # One CycloneDX JSON file per ecosystem; each is written in $(SBOM_WORK)
 # (with the generator's log) and renamed, so that a failed run leaves no
-# half-written SBOM in $(SBOM_DIR).
+# half-written SBOM in $(SBOM_DIR). cargo-cyclonedx alone writes beside
+# each Cargo.toml (.gitignore'd) before the move.
 SBOMS := $(SBOM_DIR)/go.cdx.json $(SBOM_DIR)/ts.cdx.json $(SBOM_DIR)/python.cdx.json \
 	$(SBOM_DIR)/rust.cdx.json $(SBOM_DIR)/rust-ffi-example.cdx.json
 

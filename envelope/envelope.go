@@ -62,8 +62,8 @@ var (
 	// cause.
 	ErrAuthFailed = errors.New("envelope: authentication failed")
 	// ErrInvalidUTF8 reports a plaintext or salt that is not valid UTF-8.
-	// It is the same error to errors.Is as ids.ErrInvalidUTF8 and the JSON
-	// layer's: one kind, spelled invalid_utf8 in the vectors.
+	// To errors.Is it is also the JSON layer's invalid_utf8 (one kind, as
+	// the vectors spell it), but not ids.ErrInvalidUTF8.
 	ErrInvalidUTF8 error = jsontext.NewSentinel(jsontext.KindUTF8, "envelope: text is not valid utf-8")
 	// ErrNoKey reports a method called on a nil or zero Key; keys come
 	// from NewKey.

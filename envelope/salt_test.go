@@ -123,12 +123,14 @@ func TestProductionErrorHidesSalt(t *testing.T) {
 	}
 }
 
-// Invalid UTF-8 is one kind across the project: the envelope's error, the
-// ids package's and the JSON layer's are the same error to errors.Is.
+// Invalid UTF-8 is one kind across the project: the envelope's error is
+// the JSON layer's invalid_utf8 to errors.Is and KindOf, and still not the
+// ids package's, so a caller can tell which input was bad.
 func TestInvalidUTF8IsOneKind(t *testing.T) {
 	_, err := envelope.NewKey("bad\xffsalt")
-	if !errors.Is(err, envelope.ErrInvalidUTF8) || !errors.Is(err, ids.ErrInvalidUTF8) || !errors.Is(err, jsontext.ErrInvalidUTF8) {
-		t.Fatalf("NewKey error %v is not the one invalid-UTF-8 kind", err)
+	if !errors.Is(err, envelope.ErrInvalidUTF8) || !errors.Is(err, jsontext.ErrInvalidUTF8) || errors.Is(err, ids.ErrInvalidUTF8) {
+		t.Fatalf("NewKey error %v: Is envelope %v, jsontext %v, ids %v", err, errors.Is(err, envelope.ErrInvalidUTF8),
+			errors.Is(err, jsontext.ErrInvalidUTF8), errors.Is(err, ids.ErrInvalidUTF8))
 	}
 	if k, ok := jsontext.KindOf(err); !ok || k.Name() != "invalid_utf8" {
 		t.Fatalf("KindOf = %v, %v", k, ok)

@@ -27,9 +27,9 @@ import (
 const MaxSafeInteger = 1<<53 - 1
 
 var (
-	// ErrInvalidUTF8 reports text that is not well-formed UTF-8. It is
-	// the same error to errors.Is as envelope.ErrInvalidUTF8 and the JSON
-	// layer's: one kind, spelled invalid_utf8 in the vectors.
+	// ErrInvalidUTF8 reports text that is not well-formed UTF-8. To
+	// errors.Is it is also the JSON layer's invalid_utf8 (one kind, as the
+	// vectors spell it), but not envelope.ErrInvalidUTF8.
 	ErrInvalidUTF8 error = jsontext.NewSentinel(jsontext.KindUTF8, "ids: input is not valid utf-8")
 	// ErrOutOfRange reports an integer outside ±MaxSafeInteger (the kind
 	// out_of_range).

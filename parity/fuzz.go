@@ -16,6 +16,7 @@ import (
 	"github.com/interopkit/interop/internal/fuzzgen"
 	"github.com/interopkit/interop/internal/suite"
 	"github.com/interopkit/interop/internal/vector"
+	"github.com/interopkit/interop/redact"
 )
 
 // FuzzConfig configures differential fuzzing. Every peer is compared with
@@ -418,7 +419,7 @@ func (f *fuzzer) suite(ctx context.Context, s string, files []*vector.File, rng 
 				if cs.Stderr == nil {
 					cs.Stderr = map[string]string{}
 				}
-				cs.Stderr[r.spec.Name] = tail(r.stderr, 2000)
+				cs.Stderr[r.spec.Name] = redact.Text(tail(r.stderr, 2000))
 			}
 		}
 		sr.Causes = append(sr.Causes, cs)

@@ -11,6 +11,7 @@ import (
 	"github.com/interopkit/interop/internal/envcheck"
 	"github.com/interopkit/interop/internal/peer"
 	"github.com/interopkit/interop/internal/peerproto"
+	"github.com/interopkit/interop/internal/proc"
 	"github.com/interopkit/interop/internal/vector"
 	"github.com/interopkit/interop/redact"
 )
@@ -47,7 +48,9 @@ type runner struct {
 
 func tail(s string, n int) string {
 	if len(s) > n {
-		return s[len(s)-n:]
+		// Without the piece of a token the cut leaves: the end of a
+		// credential would escape redact.Text.
+		return string(proc.CutToken([]byte(s[len(s)-n:]), true))
 	}
 	return s
 }

@@ -82,7 +82,7 @@ Usage:
   interop envelope encrypt [VALUE|-]       seal a settings value (v2)
   interop envelope decrypt [--compat] [VALUE|-]
   interop envelope migrate [VALUE|-]       rewrite a v1 envelope as v2
-  interop envelope migrate-file [--dry-run] [--no-backup] FILE
+  interop envelope migrate-file [--dry-run] [--no-backup] [--json] FILE
                                            rewrite every v1 value of a settings file as v2, atomically
   interop vectors validate [DIR]           check vector files against their schemas
   interop vectors check [DIR]              run the Go implementation over every case

@@ -46,8 +46,9 @@ plain left), never a value or the salt.
 
 // crashEnv names the test-only variable that kills the process at a step
 // of migrate-file (SIGKILL to itself), so tests can check what a crash
-// there leaves. It is honoured only when the command runs as the real
-// process (env.process), never in-process.
+// there leaves. It is honoured only by a binary built with the
+// interop_crashhook tag (the tests build one), and only when the command
+// runs as the real process (env.process), never in-process.
 const crashEnv = "INTEROP_TEST_CRASH_AT"
 
 func runMigrateFile(args []string, e *env) int {
@@ -63,7 +64,7 @@ func runMigrateFile(args []string, e *env) int {
 	}
 	name := fs.Arg(0)
 	opts := settingsmigrate.Options{DryRun: *dryRun, NoBackup: *noBackup, MaxSize: maxInput}
-	if at, ok := e.lookup(crashEnv); ok && at != "" && e.process {
+	if at, ok := e.lookup(crashEnv); crashHook && ok && at != "" && e.process {
 		if !slices.Contains(settingsmigrate.Steps(), settingsmigrate.Step(at)) {
 			return usagef(e, "envelope migrate-file: %s: unknown step", crashEnv)
 		}
@@ -83,6 +84,15 @@ func runMigrateFile(args []string, e *env) int {
 		return failf(e, "envelope migrate-file: SECRET_SALT: %v", err)
 	}
 	res, err := settingsmigrate.Rewrite(context.Background(), name, key, opts)
+	if err != nil && res.Written {
+		// The new file is in place; only making the rename durable
+		// failed. Say so, and where the backup is.
+		backup := "no backup kept"
+		if res.Backup != "" {
+			backup = "backup " + res.Backup
+		}
+		return failf(e, "envelope migrate-file: %s was migrated (%d v1 values; %s), but: %v", name, res.Migrated, backup, err)
+	}
 	if err != nil {
 		// pathError names FILE only when it exists: a missing one may be
 		// a secret pasted in the wrong place.

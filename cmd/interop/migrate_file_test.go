@@ -484,3 +484,22 @@ func TestMigrateFileCrashAtEveryStep(t *testing.T) {
 		t.Fatalf("unknown step: %v", err)
 	}
 }
+
+// A binary built without the interop_crashhook tag, as users get it,
+// ignores INTEROP_TEST_CRASH_AT: a stray variable cannot kill it.
+func TestMigrateFileShippedBinaryHasNoCrashHook(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary; skipped with -short")
+	}
+	bin := filepath.Join(t.TempDir(), "interop")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	path, _, _ := mfFixture(t, dir)
+	cmd := exec.Command(bin, "envelope", "migrate-file", path)
+	cmd.Env = append(os.Environ(), "SECRET_SALT="+mfSalt, "NODE_ENV=", crashEnv+"=after-write")
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "backup") {
+		t.Fatalf("the shipped binary honoured the crash hook or failed: %v\n%s", err, out)
+	}
+}

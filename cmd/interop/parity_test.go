@@ -91,7 +91,7 @@ func interopBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(dir, "interop")
-		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+		if out, err := exec.Command("go", "build", "-tags", "interop_crashhook", "-o", binPath, ".").CombinedOutput(); err != nil {
 			binErr = errors.New(string(out))
 		}
 	})

@@ -73,6 +73,7 @@ type Output struct {
 	Stdout, Stderr []byte
 	ExitCode       int
 	StartErr       error // the tool could not be started (not installed)
+	TimedOut       bool  // the runner stopped the tool at Config.Timeout
 }
 
 // Tool is one audit: what it runs, and how its output is read.
@@ -243,9 +244,7 @@ func runTool(ctx context.Context, c Config, t Tool) Output {
 	case err == nil:
 	case errors.As(err, &exit):
 		out.ExitCode = exit.ExitCode()
-		if ctx.Err() != nil {
-			out.Stderr = append(out.Stderr, []byte("\naudit: timed out after "+c.Timeout.String()+"\n")...)
-		}
+		out.TimedOut = ctx.Err() != nil
 	default:
 		out.StartErr, out.ExitCode = err, -1
 	}
@@ -312,13 +311,15 @@ func Describe(r Result) string {
 
 // ---- classifiers: one per tool, from its exit status and output
 
-// netMarkers are what the tools print when a connection fails.
+// netMarkers are what the tools print when a connection fails. Bare words
+// such as "timeout" or "certificate" are not among them: a tool's own
+// failure (a package that does not build, say) can contain them.
 var netMarkers = []string{
-	"no such host", "connection refused", "dial tcp", "i/o timeout", "timed out", "timeout",
+	"no such host", "connection refused", "dial tcp", "i/o timeout", "connection timed out",
 	"temporary failure in name resolution", "name or service not known", "failed to resolve",
 	"could not resolve", "couldn't resolve", "network is unreachable", "nameresolutionerror",
 	"connectionerror", "max retries exceeded", "econnrefused", "enotfound", "eai_again", "etimedout",
-	"econnreset", "failed to connect", "tls handshake", "certificate",
+	"econnreset", "failed to connect", "tls handshake", "x509:",
 }
 
 func netError(text string) bool {
@@ -373,15 +374,31 @@ func shorten(s string) string {
 }
 
 func failed(o Output, fallback string) (string, string, []Finding) {
-	text := string(o.Stderr) + "\n" + string(o.Stdout)
 	line := lastLine(string(o.Stderr))
 	if line == "" {
 		line = fallback
 	}
-	if netError(text) {
+	if o.TimedOut {
+		return StatusError, "the tool did not finish in time: " + line, nil
+	}
+	// Only the end of the output says why the tool stopped; a network
+	// word earlier on (a package named timeout) says nothing.
+	if netError(lastLines(string(o.Stderr), 5) + "\n" + lastLines(string(o.Stdout), 2)) {
 		return StatusUnreachable, line, nil
 	}
 	return StatusError, fmt.Sprintf("exit status %d: %s", o.ExitCode, line), nil
+}
+
+// lastLines returns the last n non-empty lines of text.
+func lastLines(text string, n int) string {
+	var out []string
+	lines := strings.Split(text, "\n")
+	for i := len(lines) - 1; i >= 0 && len(out) < n; i-- {
+		if l := strings.TrimSpace(lines[i]); l != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // ClassifyGovulncheck reads govulncheck -format json: a stream of JSON

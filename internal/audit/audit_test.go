@@ -226,6 +226,18 @@ func TestClassify(t *testing.T) {
 			status: StatusError, reason: "loading packages",
 		},
 		{
+			// A build error that happens to contain a network word is
+			// still a build error, not an unreachable database.
+			name: "govulncheck: a build error naming timeout", classify: ClassifyGovulncheck,
+			out:    Output{ExitCode: 1, Stderr: []byte("govulncheck: loading packages: x.go:9:2: declared and not used: timeout\n")},
+			status: StatusError, reason: "declared and not used",
+		},
+		{
+			name: "pip-audit: stopped by the runner", classify: ClassifyPipAudit,
+			out:    Output{ExitCode: -1, TimedOut: true, Stderr: []byte("Collecting\n")},
+			status: StatusError, reason: "did not finish in time",
+		},
+		{
 			name: "npm audit: findings", classify: ClassifyNpmAudit,
 			out: Output{ExitCode: 1, Stdout: []byte(`{"auditReportVersion":2,"vulnerabilities":{
  "ws":{"name":"ws","severity":"high","range":"8.0.0 - 8.17.0","via":[{"source":1098392,"name":"ws","title":"ws DoS","url":"https://github.com/advisories/GHSA-3h5v-q93c-6h6q","severity":"high","range":">=8.0.0 <8.17.1"}]},

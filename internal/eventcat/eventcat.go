@@ -10,7 +10,11 @@
 // keys must be constants the scanner can read from the source: string
 // literals, or string constants of the same or another package of the
 // module. A log call it cannot read is reported as a problem, never
-// skipped, so that no event can hide from the catalogue.
+// skipped, and so is an event attribute anywhere else (in a slice of
+// attributes, Logger.With, a group, a hand-built record, a call through a
+// method value): every event must be written where the scanner reads it,
+// so that none can hide from the catalogue. Calls of the log package
+// (log.Printf) carry no attributes and are not events.
 //
 // The scan is syntactic (go/parser, no type checking): it is fast and
 // needs no build, and the forms above are the only ones the code uses.
@@ -139,16 +143,9 @@ func Scan(root string) ([]Event, []Problem, error) {
 
 	byKey := map[string]*Event{}
 	var problems []Problem
+	consumed := map[token.Pos]bool{} // event attributes read as arguments of log calls
 	for _, fl := range files {
-		imports := map[string]string{}
-		for _, im := range fl.f.Imports {
-			p, _ := strconv.Unquote(im.Path.Value)
-			name := p[strings.LastIndexByte(p, '/')+1:]
-			if im.Name != nil {
-				name = im.Name.Name
-			}
-			imports[name] = p
-		}
+		imports := importsOf(fl.f)
 		// str resolves a constant string expression of this file.
 		str := func(e ast.Expr) (string, bool) {
 			switch x := e.(type) {
@@ -205,6 +202,7 @@ func Scan(root string) ([]Event, []Problem, error) {
 			for i := 0; i < len(rest); i++ {
 				a := rest[i]
 				if c, ok := pkgCall(a, mod+"/redact", "Event"); ok && len(c.Args) == 2 {
+					consumed[c.Pos()] = true
 					event = true
 					src, haveSrc = str(c.Args[0])
 					name, haveName = str(c.Args[1])
@@ -222,6 +220,7 @@ func Scan(root string) ([]Event, []Problem, error) {
 							case "src":
 								src, haveSrc = str(c.Args[1])
 							case "event":
+								consumed[c.Pos()] = true
 								event = true
 								name, haveName = str(c.Args[1])
 							default:
@@ -278,6 +277,45 @@ func Scan(root string) ([]Event, []Problem, error) {
 			return true
 		})
 	}
+	// Every event attribute must have been read as a direct argument of a
+	// log call: one built elsewhere (a slice of attributes, Logger.With,
+	// a group, a record assembled by hand, a method value) is an event the
+	// catalogue could miss.
+	for _, fl := range files {
+		if fl.pkg == mod+"/redact" {
+			continue // where Event is defined
+		}
+		imports := importsOf(fl.f)
+		ast.Inspect(fl.f, func(n ast.Node) bool {
+			c, ok := n.(*ast.CallExpr)
+			if !ok || consumed[c.Pos()] {
+				return true
+			}
+			sel, ok := c.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			id, ok := sel.X.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			isEvent := imports[id.Name] == mod+"/redact" && sel.Sel.Name == "Event"
+			if imports[id.Name] == "log/slog" && len(c.Args) >= 1 {
+				if lit, ok := stringLit(c.Args[0]); ok && lit == "event" {
+					isEvent = true
+				}
+			}
+			if isEvent {
+				pos := fset.Position(c.Pos())
+				rel, _ := filepath.Rel(root, pos.Filename)
+				problems = append(problems, Problem{fmt.Sprintf("%s:%d", filepath.ToSlash(rel), pos.Line),
+					"an event attribute that is not a direct argument of a log call (pass redact.Event(…) to Info, Warn, Error, Debug, Log or LogAttrs itself)"})
+			}
+			return true
+		})
+	}
+	slices.SortFunc(problems, func(a, b Problem) int { return strings.Compare(a.Site, b.Site) })
+
 	out := make([]Event, 0, len(byKey))
 	for _, e := range byKey {
 		slices.SortFunc(e.Levels, func(a, b string) int { return slices.Index(levels, a) - slices.Index(levels, b) })
@@ -286,6 +324,29 @@ func Scan(root string) ([]Event, []Problem, error) {
 	}
 	slices.SortFunc(out, func(a, b Event) int { return strings.Compare(a.Key(), b.Key()) })
 	return out, problems, nil
+}
+
+// importsOf maps a file's import names to paths. A path's name is taken
+// to be its last element (without a /vN or .vN version suffix) unless the
+// import names it.
+func importsOf(f *ast.File) map[string]string {
+	imports := map[string]string{}
+	for _, im := range f.Imports {
+		p, _ := strconv.Unquote(im.Path.Value)
+		elems := strings.Split(p, "/")
+		name := elems[len(elems)-1]
+		if len(elems) > 1 && len(name) > 1 && name[0] == 'v' && strings.Trim(name[1:], "0123456789") == "" {
+			name = elems[len(elems)-2]
+		}
+		if i := strings.Index(name, ".v"); i > 0 {
+			name = name[:i]
+		}
+		if im.Name != nil {
+			name = im.Name.Name
+		}
+		imports[name] = p
+	}
+	return imports
 }
 
 // stringLit returns the value of a string literal.

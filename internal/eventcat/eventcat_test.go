@@ -59,9 +59,20 @@ func TestScanFixture(t *testing.T) {
 	for _, p := range problems {
 		why = append(why, p.String())
 	}
-	if len(why) != 2 || !strings.Contains(why[0], "a/a.go:21") || !strings.Contains(why[0], "not a constant") ||
-		!strings.Contains(why[1], "a/a.go:22") || !strings.Contains(why[1], "level") {
-		t.Errorf("problems: %q", why)
+	wantProblems := []struct{ site, what string }{
+		{"a/a.go:21", "not a constant"},
+		{"a/a.go:22", "level"},
+		{"a/a.go:28", "not a direct argument"}, // in a slice of attributes
+		{"a/a.go:30", "not a direct argument"}, // Logger.With
+		{"a/a.go:32", "not a direct argument"}, // through a method value
+	}
+	if len(why) != len(wantProblems) {
+		t.Fatalf("problems: %q", why)
+	}
+	for i, w := range wantProblems {
+		if !strings.Contains(why[i], w.site) || !strings.Contains(why[i], w.what) {
+			t.Errorf("problem %d = %q, want %s: …%s", i, why[i], w.site, w.what)
+		}
 	}
 }
 

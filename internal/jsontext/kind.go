@@ -29,19 +29,17 @@ type Sentinel struct {
 
 // NewSentinel returns a sentinel of kind k with its own text, for a public
 // package whose errors name the package (ids.ErrInvalidUTF8 is
-// "ids: input is not valid utf-8"). Every sentinel of one kind is the same
-// error to errors.Is, so the kind, not the package, decides: errors.Is(err,
-// ErrInvalidUTF8) holds for an error of package ids or envelope too, and
-// KindOf finds its kind.
+// "ids: input is not valid utf-8"). It is also the kind's sentinel of this
+// package to errors.Is (errors.Is(err, ErrInvalidUTF8) holds for an error
+// of package ids), and KindOf finds its kind; two packages' sentinels stay
+// apart (an ids error is not envelope.ErrInvalidUTF8), so a caller can
+// still tell which input was bad.
 func NewSentinel(k Kind, words string) *Sentinel { return &Sentinel{k, words} }
 
 func (s *Sentinel) Error() string { return s.words }
 
-// Is reports whether target is a sentinel of the same kind.
-func (s *Sentinel) Is(target error) bool {
-	t, ok := target.(*Sentinel)
-	return ok && t.kind == s.kind
-}
+// Is reports whether target is the JSON layer's own sentinel of s's kind.
+func (s *Sentinel) Is(target error) bool { return target == kinds[s.kind].err }
 
 // Kind returns the kind the sentinel stands for.
 func (s *Sentinel) Kind() Kind { return s.kind }

@@ -15,12 +15,17 @@ var baseEnv = [...]string{"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ"}
 // that inherits the environment: names that carry secrets by convention.
 func DeniedEnv(name string) bool {
 	n := strings.ToUpper(name)
-	for _, suffix := range []string{"_KEY", "_TOKEN", "_SECRET", "_SECRETS", "_CREDENTIALS", "_PASS"} {
+	for _, suffix := range []string{"_KEY", "_APIKEY", "_TOKEN", "_SECRET", "_SECRETS", "_CREDENTIALS", "_PASS", "_PASSWD",
+		"_PASSPHRASE", "_AUTH", "_DSN", "_KEY_BASE"} {
 		if strings.HasSuffix(n, suffix) {
 			return true
 		}
 	}
-	return strings.Contains(n, "PASSWORD") || n == "SECRET_SALT" || n == "DATABASE_URL" || n == "POSTGRES_URL"
+	switch n {
+	case "SECRET_SALT", "DATABASE_URL", "POSTGRES_URL", "REDIS_URL", "MONGODB_URI", "MONGO_URL", "SSH_AUTH_SOCK":
+		return true
+	}
+	return strings.Contains(n, "PASSWORD")
 }
 
 // ChildEnv builds a child's environment, deny by default: the base

@@ -51,6 +51,8 @@ func TestDeniedEnv(t *testing.T) {
 	for name, want := range map[string]bool{
 		"OPENAI_API_KEY": true, "github_token": true, "AWS_SECRET": true, "DB_PASSWORD": true, "SECRET_SALT": true,
 		"DATABASE_URL": true, "MY_CREDENTIALS": true, "PATH": false, "NODE_ENV": false, "KEYBOARD": false,
+		"STRIPE_APIKEY": true, "FTP_PASSWD": true, "GPG_PASSPHRASE": true, "NPM_CONFIG__AUTH": true, "SENTRY_DSN": true,
+		"SECRET_KEY_BASE": true, "REDIS_URL": true, "MONGODB_URI": true, "SSH_AUTH_SOCK": true, "OAUTH_CALLBACK": false,
 	} {
 		if got := DeniedEnv(name); got != want {
 			t.Errorf("DeniedEnv(%q) = %v, want %v", name, got, want)

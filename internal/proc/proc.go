@@ -25,7 +25,7 @@ const StderrLimit = 64 << 10
 type Spec struct {
 	Command []string // program and arguments
 	Dir     string   // working directory; empty means the parent's
-	Env     []string // the whole environment; nil means the parent's
+	Env     []string // the whole environment (ChildEnv builds one); nil means an empty one, never the parent's
 	// StderrLine, when set, receives each line the process writes on
 	// standard error (at most MaxStderrLine bytes of it), from one
 	// goroutine, in order.
@@ -57,6 +57,9 @@ func Start(spec Spec) (*Process, error) {
 	}
 	cmd := exec.Command(spec.Command[0], spec.Command[1:]...)
 	cmd.Dir, cmd.Env = spec.Dir, spec.Env
+	if cmd.Env == nil {
+		cmd.Env = []string{} // exec.Cmd would give the child all of ours
+	}
 	// A group of its own, so that killing it kills what it started too.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	// A descendant that keeps stderr open must not keep Wait waiting.
@@ -168,6 +171,26 @@ type ring struct {
 	line    func([]byte, bool)
 	partial []byte
 	long    bool // the partial line was cut
+	wrapped bool // buf lost its start
+}
+
+// CutToken drops the piece of a token that cutting b left at one of its
+// ends: with start set, b lost its start and the bytes up to its first
+// white space go; otherwise b lost its end and the bytes after its last
+// white space go. A credential cut in two no longer matches the patterns
+// that would mask it, so its piece is dropped rather than shown; with no
+// white space at all, nothing of b is kept.
+func CutToken(b []byte, start bool) []byte {
+	if start {
+		if i := bytes.IndexAny(b, " \t\r\n"); i >= 0 {
+			return b[i:]
+		}
+		return nil
+	}
+	if i := bytes.LastIndexAny(b, " \t\r\n"); i >= 0 {
+		return b[:i+1]
+	}
+	return nil
 }
 
 func (r *ring) Write(b []byte) (int, error) {
@@ -176,6 +199,7 @@ func (r *ring) Write(b []byte) (int, error) {
 	r.buf = append(r.buf, b...)
 	if over := len(r.buf) - r.max; over > 0 {
 		r.buf = append(r.buf[:0], r.buf[over:]...)
+		r.wrapped = true
 	}
 	if r.line == nil {
 		return len(b), nil
@@ -187,10 +211,13 @@ func (r *ring) Write(b []byte) (int, error) {
 		if i >= 0 {
 			part = rest[:i]
 		}
-		if room := MaxStderrLine - len(r.partial); room < len(part) {
-			r.partial = append(r.partial, part[:max(room, 0)]...)
+		switch room := MaxStderrLine - len(r.partial); {
+		case r.long:
+			// Already cut: the rest of the line is dropped.
+		case room < len(part):
+			r.partial = CutToken(append(r.partial, part[:max(room, 0)]...), false)
 			r.long = true
-		} else {
+		default:
 			r.partial = append(r.partial, part...)
 		}
 		if i < 0 {
@@ -213,8 +240,13 @@ func (r *ring) flush() {
 	}
 }
 
+// String returns what the ring holds; once it has lost its start, without
+// the piece of a token the loss cut (see CutToken).
 func (r *ring) String() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.wrapped {
+		return string(CutToken(r.buf, true))
+	}
 	return string(r.buf)
 }

@@ -1,7 +1,9 @@
 package proc
 
 import (
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -36,13 +38,18 @@ func TestStderrLines(t *testing.T) {
 	defer mu.Unlock()
 	var got []string
 	for i, l := range lines {
-		if strings.HasPrefix(l, "x") {
-			if len(l) != MaxStderrLine || !cut[i] {
-				t.Fatalf("a long line: %d bytes, truncated %v", len(l), cut[i])
+		if cut[i] {
+			// 3,000 x's and no white space: one token, cut at the limit,
+			// so nothing of it is kept (see CutToken).
+			if l != "" {
+				t.Fatalf("a long line kept %d bytes of the token it cut", len(l))
 			}
 			continue
 		}
 		got = append(got, l)
+	}
+	if !slices.Contains(cut, true) {
+		t.Fatalf("the long line was not reported as cut: %q", lines)
 	}
 	if strings.Join(got, "|") != "one|two|last" {
 		t.Fatalf("lines %q", got)
@@ -63,5 +70,42 @@ func TestStopKillsWhatIgnoresTerm(t *testing.T) {
 	}
 	if p.Status() == "still running" || p.ExitError() == nil {
 		t.Fatalf("status %q", p.Status())
+	}
+}
+
+func TestCutToken(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		start bool
+		want  string
+	}{
+		{"roj-9XrjjGXZefri key=x\nnext", true, " key=x\nnext"},
+		{"a b sk-proj-9Xrj", false, "a b "},
+		{"nowhitespace", true, ""},
+		{"nowhitespace", false, ""},
+		{" lead", true, " lead"},
+		{"trail ", false, "trail "},
+	} {
+		if got := string(CutToken([]byte(c.in), c.start)); got != c.want {
+			t.Errorf("CutToken(%q, %v) = %q, want %q", c.in, c.start, got, c.want)
+		}
+	}
+}
+
+// A ring that lost its start, and a line cut at the limit, keep no piece
+// of the token the cut went through.
+func TestRingDropsCutTokens(t *testing.T) {
+	r := &ring{max: 16}
+	r.Write([]byte("a sk-proj-ABCDEFGHIJKLMNOPQRSTUVWXYZ end"))
+	if got := r.String(); got != " end" {
+		t.Errorf("the ring kept a cut token at its start: %q", got)
+	}
+	var lines []string
+	long := strings.Repeat("word ", MaxStderrLine/5) + "sk-proj-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 more\n"
+	r2 := &ring{max: 1 << 20, line: func(b []byte, cut bool) { lines = append(lines, fmt.Sprintf("%s|%v", b, cut)) }}
+	r2.Write([]byte(long[:700]))
+	r2.Write([]byte(long[700:]))
+	if len(lines) != 1 || !strings.HasSuffix(lines[0], "|true") || strings.Contains(lines[0], "sk-pr") || strings.Contains(lines[0], "more") {
+		t.Errorf("a cut line kept part of the token it cut, or what followed: %d lines, %.80q", len(lines), lines)
 	}
 }

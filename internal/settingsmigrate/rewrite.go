@@ -215,6 +215,12 @@ func (r *rewrite) run(ctx context.Context, key *envelope.Key) (Result, error) {
 		if res.Backup, err = r.backup(data, st); err != nil {
 			return Result{}, err
 		}
+		// The backup's name must be on disk before the rename is: a
+		// file system that does not keep metadata operations in order
+		// could otherwise keep the rename and lose the backup.
+		if err := syncDir(dir); err != nil {
+			return Result{}, r.fail("sync directory", err)
+		}
 		if err := r.step(StepAfterBackup); err != nil {
 			return Result{}, err
 		}
@@ -400,12 +406,13 @@ func (r *rewrite) writeTemp(dir, base string, out []byte, st fs.FileInfo) error 
 }
 
 func (r *rewrite) fillTemp(f *os.File, out []byte, st fs.FileInfo, mode fs.FileMode) error {
-	// The umask may have cleared bits of the original's mode.
-	if err := f.Chmod(mode); err != nil {
-		return r.fail("chmod temporary file", err)
-	}
+	// The owner first: a change of owner may clear mode bits. Then the
+	// mode, which the umask may have narrowed.
 	if err := keepOwner(f, st); err != nil {
 		return r.fail("keep the owner of", err)
+	}
+	if err := f.Chmod(mode); err != nil {
+		return r.fail("chmod temporary file", err)
 	}
 	if err := r.step(StepAfterTempCreate); err != nil {
 		return err
@@ -474,9 +481,9 @@ func (r *rewrite) copyBackup(name string, data []byte, st fs.FileInfo) error {
 		return r.fail("backup", err)
 	}
 	r.newBackup = name
-	err = f.Chmod(st.Mode().Perm())
+	err = keepOwner(f, st)
 	if err == nil {
-		err = keepOwner(f, st)
+		err = f.Chmod(st.Mode().Perm())
 	}
 	if err == nil {
 		_, err = f.Write(data)

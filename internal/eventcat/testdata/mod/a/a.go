@@ -21,3 +21,13 @@ func f(log *slog.Logger, name string) {
 	log.Info("bad", redact.Event(src, name))                                            // not a constant: a problem
 	log.Log(context.Background(), slog.Level(3), "odd", redact.Event(src, "fix.a.odd")) // level not a constant
 }
+
+// hidden emits events the scanner cannot read where they are logged: each
+// is a problem.
+func hidden(log *slog.Logger) {
+	attrs := []any{redact.Event(src, "fix.a.slice")}
+	log.Info("slice", attrs...)
+	log.With(redact.Event(src, "fix.a.with")).Warn("with")
+	info := log.Info
+	info("method value", slog.String("event", "fix.a.value"))
+}
