@@ -76,7 +76,9 @@ async function main() {
     }
     mkdirSync(dir, { recursive: true });
   }
-  for (const o of outputs) writeFileSync(o.path, `${JSON.stringify(o.doc, null, 2)}\n`);
+  // gen/json.mjs: JSON.stringify, with BigInt values written as exact JSON numbers.
+  const { stringify } = await import('./gen/json.mjs');
+  for (const o of outputs) writeFileSync(o.path, `${stringify(o.doc, 2)}\n`);
 
   let total = 0;
   for (const [name, n] of counts) {

@@ -73,6 +73,9 @@ export const NOTES = {
   'plain-text': 'An ordinary, non-envelope string.',
   v1: 'A legacy v1 (AES-256-CBC) envelope or a v1-shaped value. Real v1 envelopes are built with node:crypto createCipheriv and a fixed IV, exactly as the historical upstream writer did (upstream 2.0.0-alpha.537 has no v1 writer).',
   v2: 'A v2 (AES-256-GCM) envelope or a v2-shaped value. Real v2 envelopes are written by upstream encryptStringValue with the seeded IV source (and checked byte for byte against the reference writer), unless flagged built-by-reference.',
+  'fuzz-found':
+    'Found by differential fuzzing (interop parity fuzz, the generators of internal/fuzzgen), minimized and reviewed, then written as a generator case: the expected value comes from the reference and the TS observation from running upstream, as for every case. Python and Rust deviations are listed in parity/known-failures, as for every vector file.',
+  unicode: 'The plaintext holds characters outside ASCII.',
   'built-by-reference': 'The envelope was built with node:crypto by the generator (upstream cannot write it, e.g. an envelope-shaped or non-UTF-8 plaintext, or a chosen IV).',
   'salt-unset': 'SECRET_SALT is absent or empty, so the default salt applies.',
   'salt-explicit': 'SECRET_SALT is set to a non-empty value.',

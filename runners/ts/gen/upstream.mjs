@@ -163,8 +163,12 @@ export function observeMigrate({ salt, value }, label) {
   }
   const plaintext = decrypt(out, salt).out;
   if (!ref.isCanonicalV2For(out, plaintext) || ref.open(out, salt).output !== plaintext) {
+    // returned: what migrate gave; decrypted: what upstream's own decrypt
+    // reads from the input (for the deviation checks, not written).
     return {
       error: `returned ${JSON.stringify(out)}, which is not a fresh canonical v2 envelope (upstream opens it to ${JSON.stringify(plaintext)})`,
+      returned: out,
+      decrypted: decrypt(value, salt).out,
     };
   }
   return { output: { status: 'migrated', plaintext } };

@@ -477,6 +477,136 @@ function roundtripCases() {
   return cases;
 }
 
+// ------------------------------------------------------------ fuzz-found
+// Cases found by interop parity fuzz (issue 14), minimized, and rebuilt here
+// with the generator's own builders: the IVs are derived from the case ids, so
+// the ciphertexts differ from the fuzzer's, and each case still shows the
+// deviation it was found for.
+
+// A UUID in upper case with one dash missing, then a colon: strict detection
+// sees no envelope (two fields, the first not 32 hex digits), upstream TS
+// deletes the dash and sees a 16-byte v1 IV and an empty ciphertext.
+const LENIENT_UUID = '550E8400E29B41D4A716-446655440000:';
+
+function fuzzFound() {
+  const malformed = [];
+  {
+    const id = 'mal-fuzz-v1-utf8-chunking';
+    // 2 + 1 + 4 + 3 + 4 bytes, then a 4-byte character at bytes 14..17.
+    const pt = '\u04e9=\u{1f469}\u200d\u{1f4bb}\u{8bf78}';
+    malformed.push({ id, description: 'a v1 envelope whose plaintext has a 4-byte character straddling the start of the last block opens to it', input: { salt: SALTS.empty, value: v1(id, pt, SALTS.empty) }, flags: ['fuzz-found', 'unicode', 'ts-v1-utf8-chunking'], want: { output: pt } });
+  }
+  {
+    const id = 'mal-fuzz-v2-lenient-iv-odd-empty-ct';
+    // An upstream v2 envelope of the empty plaintext with a 25th hex digit on
+    // the IV: upstream drops the odd nibble and opens it.
+    const value = withField(v2Up(id, '', 'salt-39'), 1, (h) => `${h}a`);
+    malformed.push({ id, description: 'a v2 shape with a 25-digit IV and an empty ciphertext is not an envelope', input: { salt: 'salt-39', value }, flags: ['fuzz-found', 'non-hex', 'ts-lenient-hex'], want: { error: 'not_envelope' } });
+  }
+  // White space between two hex pairs of a field: upstream TS deletes it
+  // (lenient hex), upstream Python's bytes.fromhex skips it; both open.
+  const pairGap = (h, at, ws) => `${h.slice(0, at)}${ws}${h.slice(at)}`;
+  {
+    const id = 'mal-fuzz-v2-ct-inner-newline';
+    const value = withField(v2Up(id, 'secret', SALTS.empty), 2, (h) => pairGap(h, 2, '\n'));
+    malformed.push({ id, description: 'a v2 envelope with a newline between two bytes of its ciphertext is not an envelope', input: { salt: SALTS.empty, value }, flags: ['fuzz-found', 'whitespace', 'non-hex', 'ts-lenient-hex'], want: { error: 'not_envelope' } });
+  }
+  {
+    const id = 'mal-fuzz-v1-iv-inner-space';
+    const value = withField(v1(id, 'secret', SALTS.empty), 0, (h) => pairGap(h, 10, ' '));
+    malformed.push({ id, description: 'a v1 envelope with a space between two bytes of its IV is not an envelope', input: { salt: SALTS.empty, value }, flags: ['fuzz-found', 'whitespace', 'non-hex', 'ts-lenient-hex'], want: { error: 'not_envelope' } });
+  }
+  {
+    const id = 'mal-fuzz-v2-iv-inner-space-empty-ct';
+    const value = withField(v2Up(id, '', SALTS.empty), 1, (h) => pairGap(h, 22, ' '));
+    malformed.push({ id, description: 'a v2 envelope of the empty plaintext with a space between two bytes of its IV is not an envelope', input: { salt: SALTS.empty, value }, flags: ['fuzz-found', 'whitespace', 'non-hex', 'empty', 'ts-lenient-hex'], want: { error: 'not_envelope' } });
+  }
+  {
+    const id = 'mal-fuzz-v2-tag-inner-newline-empty-ct';
+    const value = withField(v2Up(id, '', SALTS.empty), 3, (h) => pairGap(h, 24, '\n'));
+    malformed.push({ id, description: 'a v2 envelope of the empty plaintext with a newline between two bytes of its tag is not an envelope', input: { salt: SALTS.empty, value }, flags: ['fuzz-found', 'whitespace', 'non-hex', 'empty', 'ts-lenient-hex'], want: { error: 'not_envelope' } });
+  }
+  {
+    // U+2028 is no ASCII white space: only upstream TS (which deletes every
+    // non-hex character) opens this one.
+    const id = 'mal-fuzz-v2-tag-line-separator-empty-ct';
+    const value = withField(v2Up(id, '', SALTS.empty), 3, (h) => pairGap(h, 1, '\u2028'));
+    malformed.push({ id, description: 'a v2 envelope of the empty plaintext with U+2028 inside its tag is not an envelope', input: { salt: SALTS.empty, value }, flags: ['fuzz-found', 'special', 'non-hex', 'empty', 'ts-lenient-hex'], want: { error: 'not_envelope' } });
+  }
+  {
+    const id = 'mal-fuzz-v1-bom';
+    const pt = '\ufeffsecret';
+    malformed.push({ id, description: 'a v1 envelope whose plaintext starts with a BOM opens to it, BOM kept', input: { salt: SALTS.empty, value: v1(id, pt, SALTS.empty) }, flags: ['fuzz-found', 'special', 'ts-bom-stripped'], want: { output: pt } });
+  }
+  {
+    const id = 'mal-fuzz-v2-bom-only';
+    malformed.push({ id, description: 'a v2 envelope whose plaintext is a single BOM opens to it', input: { salt: SALTS.empty, value: v2Up(id, '\ufeff', SALTS.empty) }, flags: ['fuzz-found', 'special', 'ts-bom-stripped'], want: { output: '\ufeff' } });
+  }
+  const detect = [
+    { id: 'det-fuzz-v1-iv-three-empty-fields', description: 'a v1 IV followed by three colons (four fields, no v2 prefix) is not an envelope', input: { value: `${HEX32}:::` }, flags: ['fuzz-found', 'field-count'], want: { output: 'none' } },
+    { id: 'det-fuzz-lenient-uuid-empty-ct', description: 'upper-case UUID with one dash missing, then a colon and nothing: not an envelope (TS deletes the dash and sees a v1 IV)', input: { value: LENIENT_UUID }, flags: ['fuzz-found', 'uuid-shaped', 'non-hex', 'ts-lenient-hex'], want: { output: 'none' } },
+  ];
+  const migrate = [];
+  {
+    const id = 'mig-fuzz-v1-iv-inner-newline';
+    // A v1 envelope of "=\u00a0" with a newline inside its IV (after 26 digits).
+    const value = withField(v1(id, '=\u00a0', SALTS.empty), 0, (h) => `${h.slice(0, 26)}\n${h.slice(26)}`);
+    migrate.push({ id, description: "a v1 shape with a newline inside the IV is not an envelope: unchanged (TS deletes the newline; Python's bytes.fromhex skips white space)", input: { salt: SALTS.empty, value }, flags: ['fuzz-found', 'whitespace', 'non-hex', 'ts-lenient-hex'], want: { output: { status: 'unchanged' } } });
+  }
+  {
+    const id = 'mig-fuzz-v1-pt-lenient-envelope';
+    migrate.push({ id, description: 'a v1 envelope whose plaintext TS reads as a v1 envelope (a UUID with a dash missing and a colon) migrates to a fresh v2 of it', input: { salt: SALTS.empty, value: v1(id, LENIENT_UUID, SALTS.empty) }, flags: ['fuzz-found', 'built-by-reference', 'uuid-shaped', 'ts-migrate-no-reseal'], want: { output: { status: 'migrated', plaintext: LENIENT_UUID } } });
+  }
+  // Upstream migration hands the text it decrypted to encryptStringValue,
+  // which returns envelope-shaped text as is (ts-migrate-no-reseal), here
+  // together with upstream's lenient hex reading of the input or its lossy
+  // UTF-8 decoding of the plaintext.
+  const insertAt = (h, at, ch) => `${h.slice(0, at)}${ch}${h.slice(at)}`;
+  {
+    const id = 'mig-fuzz-lenient-v1-pt-v1-shaped';
+    const value = withField(v1(id, `${HEX32}:`, SALTS.empty), 1, (h) => insertAt(h, 7, 'Z'));
+    migrate.push({ id, description: 'a v1 shape with a "Z" inside the ciphertext is not an envelope: unchanged (TS deletes the Z, decrypts a v1-shaped text and returns it)', input: { salt: SALTS.empty, value }, flags: ['fuzz-found', 'non-hex', 'envelope-shaped', 'built-by-reference', 'ts-lenient-hex', 'ts-migrate-no-reseal'], want: { output: { status: 'unchanged' } } });
+  }
+  {
+    const id = 'mig-fuzz-lenient-v1-pt-lenient-envelope';
+    const value = withField(v1(id, LENIENT_UUID, SALTS.empty), 1, (h) => insertAt(h, 22, 'Z'));
+    migrate.push({ id, description: 'a v1 shape with a "Z" inside the ciphertext is not an envelope: unchanged (TS deletes the Z, decrypts a text it reads as a v1 envelope and returns it)', input: { salt: SALTS.empty, value }, flags: ['fuzz-found', 'non-hex', 'uuid-shaped', 'built-by-reference', 'ts-lenient-hex', 'ts-migrate-no-reseal'], want: { output: { status: 'unchanged' } } });
+  }
+  {
+    const id = 'mig-fuzz-lenient-v1-iv-backslash-pt-v2-shaped';
+    const value = withField(v1(id, `v2:${HEX24}::${HEX32}`, SALTS.empty), 0, (h) => `${h}\\`);
+    migrate.push({ id, description: 'a v1 shape whose IV ends in a backslash is not an envelope: unchanged (TS deletes it, decrypts a v2-shaped text and returns it)', input: { salt: SALTS.empty, value }, flags: ['fuzz-found', 'non-hex', 'envelope-shaped', 'built-by-reference', 'ts-lenient-hex', 'ts-migrate-no-reseal'], want: { output: { status: 'unchanged' } } });
+  }
+  {
+    const id = 'mig-fuzz-lenient-v1-iv-newline-pt-v2-shaped';
+    const value = withField(v1(id, `v2:${HEX24}:d9:${HEX32}`, SALTS.empty), 0, (h) => insertAt(h, 4, '\n'));
+    migrate.push({ id, description: "a v1 shape with a newline between two bytes of its IV is not an envelope: unchanged (TS and Python's bytes.fromhex read past it, decrypt a v2-shaped text and return it)", input: { salt: SALTS.empty, value }, flags: ['fuzz-found', 'whitespace', 'non-hex', 'envelope-shaped', 'built-by-reference', 'ts-lenient-hex', 'ts-migrate-no-reseal'], want: { output: { status: 'unchanged' } } });
+  }
+  {
+    // 36 + 2 + 11 bytes: the 4-byte U+1F4BB starts at byte 47 and straddles
+    // byte 48, the start of the last block; the text has 33 hex digits before
+    // its only colon, so upstream reads it (decoded or not) as a v1 envelope.
+    const id = 'mig-fuzz-v1-straddle-pt-lenient-envelope';
+    const pt = '550E8400-E29B-41D4-A716-446655440000\u06ba\u{1f469}\u200d\u{1f4bb}v2:\u00e9';
+    migrate.push({ id, description: 'a v1 envelope whose plaintext (a UUID, an emoji straddling the last block, "v2:") TS reads as a v1 envelope migrates to a fresh v2 of it', input: { salt: SALTS.empty, value: v1(id, pt, SALTS.empty) }, flags: ['fuzz-found', 'built-by-reference', 'uuid-shaped', 'multibyte-straddle', 'ts-v1-utf8-chunking', 'ts-migrate-no-reseal'], want: { output: { status: 'migrated', plaintext: pt } } });
+  }
+  {
+    const id = 'mig-fuzz-v1-not-utf8-pt-lenient-envelope';
+    const raw = Buffer.concat([Buffer.from(`${HEX32}:`), Buffer.from([0xff])]);
+    migrate.push({ id, description: 'a v1 envelope whose plaintext bytes are a v1 IV, a colon and 0xFF (not UTF-8) is an error (TS decodes U+FFFD, reads the text as a v1 envelope and returns it)', input: { salt: SALTS.empty, value: ref.sealV1(raw, SALTS.empty, rng.derivedBytes(id, 16)) }, flags: ['fuzz-found', 'invalid-utf8', 'envelope-shaped', 'built-by-reference', 'ts-utf8-lossy', 'ts-migrate-no-reseal'], want: { error: 'malformed' } });
+  }
+  const roundtrip = [
+    { id: 'rt-fuzz-lenient-uuid-empty-ct', description: 'upper-case UUID with one dash missing, then a colon: sealed (TS sees a v1 envelope and leaves it in clear)', input: { salt: SALTS.empty, plaintext: LENIENT_UUID }, flags: ['fuzz-found', 'uuid-shaped', 'non-hex', 'ts-lenient-hex'], want: { output: { status: 'sealed' } } },
+  ];
+  return { malformed, detect, migrate, roundtrip };
+}
+const FUZZ = fuzzFound();
+const fuzzFile = (what, cases) => ({
+  name: 'fuzz-found',
+  description: `Cases found by differential fuzzing (interop parity fuzz, issue 14): ${what}. Each case is minimized and built by this generator; see the fuzz-found flag.`,
+  cases,
+});
+
 // ------------------------------------------------------------ suites
 
 export const openV2 = openSuite('envelope.open_v2', [
@@ -487,6 +617,7 @@ export const openV1 = openSuite('envelope.open_v1', [
 ]);
 export const malformed = openSuite('envelope.malformed', [
   { name: 'malformed', description: 'Open of values that must not open: tampered, wrong salt, truncated, wrong field count or lengths, non-hex, bad padding, bad v1 lengths, non-UTF-8 plaintexts and plain text.', cases: malformedCases() },
+  fuzzFile('values an upstream implementation opens differently from the spec', FUZZ.malformed),
 ]);
 
 export const detectSuite = {
@@ -494,7 +625,8 @@ export const detectSuite = {
   spec: (input) => ({ output: ref.detect(input.value) }),
   observe: (input, id) => up.observeDetect(input, `${id}/observe`),
   agrees: (spec, obs) => has(obs, 'output') && obs.output === spec.output,
-  files: [{ name: 'detect', description: 'Strict envelope detection: v2, v1 or none, with no decryption. Upstream detection is observed through encryptStringValue leaving the value unchanged.', cases: detectCases() }],
+  files: [{ name: 'detect', description: 'Strict envelope detection: v2, v1 or none, with no decryption. Upstream detection is observed through encryptStringValue leaving the value unchanged.', cases: detectCases() },
+    fuzzFile('values whose detection differs between an upstream implementation and the spec', FUZZ.detect)],
 };
 
 export const migrateSuite = {
@@ -502,7 +634,8 @@ export const migrateSuite = {
   spec: (input) => ref.migrate(input.value, input.salt),
   observe: (input, id) => up.observeMigrate(input, `${id}/observe`),
   agrees: (spec, obs) => !has(spec, 'error') && has(obs, 'output') && isDeepStrictEqual(obs.output, spec.output),
-  files: [{ name: 'migrate', description: 'Migration: v2 and non-envelopes stay unchanged, a v1 envelope that opens becomes a fresh v2 envelope of its plaintext, a v1 envelope that does not open is an error.', cases: migrateCases() }],
+  files: [{ name: 'migrate', description: 'Migration: v2 and non-envelopes stay unchanged, a v1 envelope that opens becomes a fresh v2 envelope of its plaintext, a v1 envelope that does not open is an error.', cases: migrateCases() },
+    fuzzFile('v1 values an upstream implementation migrates differently from the spec', FUZZ.migrate)],
 };
 
 export const roundtripSuite = {
@@ -510,7 +643,8 @@ export const roundtripSuite = {
   spec: (input) => ref.sealStatus(input.plaintext),
   observe: (input, id) => up.observeRoundtrip(input, `${id}/observe`),
   agrees: (spec, obs) => has(obs, 'output') && isDeepStrictEqual(obs.output, spec.output),
-  files: [{ name: 'roundtrip', description: 'Seal then Open: ordinary plaintexts are sealed into a canonical v2 envelope that opens to them; strictly envelope-shaped plaintexts come back unchanged.', cases: roundtripCases() }],
+  files: [{ name: 'roundtrip', description: 'Seal then Open: ordinary plaintexts are sealed into a canonical v2 envelope that opens to them; strictly envelope-shaped plaintexts come back unchanged.', cases: roundtripCases() },
+    fuzzFile('plaintexts an upstream implementation leaves unsealed', FUZZ.roundtrip)],
 };
 
 export const suites = [openV2, openV1, malformed, detectSuite, migrateSuite, roundtripSuite];

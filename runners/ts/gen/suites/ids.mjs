@@ -215,6 +215,14 @@ export const stringToUuid = {
     { name: 'uuid-shaped', description: 'string_to_uuid passthrough: exact UUIDs come back unchanged (case preserved); anything else UUID-like is hashed.', cases: uuid },
     { name: 'non-string', description: 'string_to_uuid over non-string inputs: exactly representable integers are hashed as base-10 text; unsafe integers, floats, booleans and null are rejected.', cases: numbers },
     { name: 'ill-formed', description: 'string_to_uuid over raw bytes and UTF-16 code units: well-formed input hashes like the string, ill-formed input is rejected with invalid_utf8.', cases: illFormed },
+    {
+      name: 'fuzz-found',
+      description: 'Cases found by differential fuzzing (interop parity fuzz, issue 14): inputs an upstream implementation maps differently from the spec. Each case is minimized and built by this generator; see the fuzz-found flag.',
+      cases: [
+        hexIn('bytes', 'fuzz-uuid-trailing-newline-bytes', Buffer.from('550e8400-e29b-41d4-a716-446655440000\n').toString('hex'), 'a UUID and a newline given as bytes: not a UUID, hashed', ['fuzz-found', 'bytes', 'uuid-shaped', 'whitespace']),
+        hexIn('bytes', 'fuzz-uuid-upper-bytes', Buffer.from('550E8400-E29B-41D4-A716-446655440000').toString('hex'), 'an upper-case UUID given as bytes: returned unchanged, case preserved', ['fuzz-found', 'bytes', 'uuid-shaped']),
+      ],
+    },
   ],
 };
 

@@ -18,6 +18,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
+import { asJs, stringify } from '../json.mjs';
 
 const CENSOR = '[REDACTED]';
 const TRUNCATED = '[TRUNCATED]';
@@ -110,6 +111,13 @@ export const notes = {
   'ctx-untouched': 'The context is logged exactly as given: no key in it is a secret key, or redaction is off.',
 };
 
+// Flags explained and checked for this suite only (the shared ts-unsafe-number
+// is serialize.roundtrip's, where the spec fails with out_of_range).
+const SUITE_NOTES = {
+  'ts-unsafe-number':
+    'Deviation, observed: a JSON number whose magnitude is above 2^53-1 becomes the nearest double in JavaScript (JSON.parse), so upstream TS logs it rounded (and the caller holds it rounded); the spec logs numbers exactly as given.',
+};
+
 // classify returns the deviation flags that the difference between the
 // spec's value and upstream's observation shows. Anything the flags cannot
 // explain aborts the run.
@@ -119,15 +127,23 @@ function classify(input, spec, obs) {
   const fail = (path, why) => {
     throw new Error(`redact.context: unexplained difference at ${path}: ${why}`);
   };
-  if (!isDeepStrictEqual(obs.output.callerAfter, input.context)) flags.add('ts-redact-mutates-caller');
+  // The caller holds the context as JavaScript does (asJs: a number beyond
+  // 2^53-1 is already the nearest double), so only a change made by the log
+  // call counts as a mutation.
+  if (!isDeepStrictEqual(obs.output.callerAfter, asJs(input.context))) flags.add('ts-redact-mutates-caller');
   // s: spec value, t: observed, o: original; depth: of these values;
   // viaArray: whether the path from the context passes through an array.
   const walk = (s, t, o, depth, viaArray, path, key) => {
     if (isDeepStrictEqual(s, t)) return;
+    if (typeof s === 'bigint' && s === o && typeof t === 'number' && t === Number(s) && !(Number.isFinite(t) && BigInt(t) === s)) {
+      // Logged as the nearest double, not as given.
+      flags.add('ts-unsafe-number');
+      return;
+    }
     if (s === CENSOR && o !== CENSOR && t !== CENSOR) {
       // The spec redacts key; upstream did not.
       if (typeof o !== 'object' || o === null ? t !== o : typeof t !== 'object' || t === null) {
-        fail(path, `not redacted, but not the original either: ${JSON.stringify(t).slice(0, 100)}`);
+        fail(path, `not redacted, but not the original either: ${stringify(t).slice(0, 100)}`);
       }
       if (!DEFAULT_FOLDED.has(key.toLowerCase())) {
         flags.add('ts-redact-no-env-keys');
@@ -158,16 +174,17 @@ function classify(input, spec, obs) {
       for (const k of ks) walk(s[k], t[k], o[k], depth + 1, viaArray, `${path}/${k}`, k);
       return;
     }
-    fail(path, `spec ${JSON.stringify(s).slice(0, 100)}, upstream ${JSON.stringify(t).slice(0, 100)}`);
+    fail(path, `spec ${stringify(s).slice(0, 100)}, upstream ${stringify(t).slice(0, 100)}`);
   };
   walk(spec.output, obs.output.logged, input.context, 0, false, '', null);
   return flags;
 }
 
-const deviationFlags = Object.keys(notes).filter((f) => f.startsWith('ts-'));
-export const deviationChecks = Object.fromEntries(
-  deviationFlags.map((f) => [f, ({ input, spec, obs }) => classify(input, spec, obs).has(f)]),
+const byClassify = (flags) => Object.fromEntries(
+  flags.filter((f) => f.startsWith('ts-')).map((f) => [f, ({ input, spec, obs }) => classify(input, spec, obs).has(f)]),
 );
+export const deviationChecks = byClassify(Object.keys(notes));
+const SUITE_CHECKS = byClassify(Object.keys(SUITE_NOTES));
 
 // ---------------------------------------------------------------- observation
 
@@ -179,9 +196,9 @@ let observed = null; // case id -> observation
 // per distinct environment (upstream would read it at load time, if at all).
 function observeAll() {
   const groups = new Map();
-  for (const c of cases) {
+  for (const c of allCases) {
     const env = c.input.env ?? {};
-    const key = JSON.stringify(ENV_VARS.map((v) => (has(env, v) ? env[v] : null)));
+    const key = stringify(ENV_VARS.map((v) => (has(env, v) ? env[v] : null)));
     if (!groups.has(key)) groups.set(key, { env, cases: [] });
     groups.get(key).cases.push(c);
   }
@@ -190,7 +207,7 @@ function observeAll() {
     const childEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_JSON_FORMAT: 'true', LOG_LEVEL: 'info', NODE_ENV: 'test' };
     for (const v of ENV_VARS) if (has(env, v)) childEnv[v] = env[v];
     const r = spawnSync(process.execPath, [PROBE], {
-      input: JSON.stringify(group.map((c) => c.input.context)),
+      input: stringify(group.map((c) => c.input.context)), // BigInt values as exact JSON numbers
       env: childEnv,
       encoding: 'utf8',
       maxBuffer: 256 << 20,
@@ -205,7 +222,7 @@ function observe(input, id) {
   if (observed === null) observeAll();
   const o = observed.get(id);
   if (!o || !isDeepStrictEqual(input, byId.get(id).input)) throw new Error(`redact.context: no observation for ${id}`);
-  const obs = { output: { logged: o.logged, callerAfter: o.callerAfter }, mutated: !isDeepStrictEqual(o.callerAfter, input.context) };
+  const obs = { output: { logged: o.logged, callerAfter: o.callerAfter }, mutated: !isDeepStrictEqual(o.callerAfter, asJs(input.context)) };
   // The declared deviation flags must be exactly those observed.
   const seen = [...classify(input, specRedact(input), obs)].sort();
   const declared = (byId.get(id).flags ?? []).filter((f) => f.startsWith('ts-')).sort();
@@ -342,7 +359,15 @@ const cases = [
   c('depth-array-64', 'arrays count as levels too: an array at depth 64 is truncated, scalars at depth 64 are kept', chain(62, { a: [[1, { token: 'x' }], 2] }), ['ctx-deep', 'ctx-depth-limit', 'ctx-array', DEEP]),
 ];
 
-const byId = new Map(cases.map((k) => [k.id, k]));
+// Found by interop parity fuzz (issue 14), minimized. A number a JavaScript
+// number cannot hold is given as a BigInt, which the vector file and the
+// probe's input spell as the exact JSON number (gen/json.mjs).
+const fuzzCases = [
+  { id: 'rctx-fuzz-unsafe-integer', description: 'an integer above 2^53 in the context is logged exactly', input: { context: { user: 9007199254740993n } }, flags: ['fuzz-found', 'number-edge', 'ts-unsafe-number'], want: { output: { user: 9007199254740993n } } },
+];
+
+const allCases = [...cases, ...fuzzCases];
+const byId = new Map(allCases.map((k) => [k.id, k]));
 
 export const suites = [
   {
@@ -350,12 +375,19 @@ export const suites = [
     spec: specRedact,
     observe,
     agrees: (spec, obs) => !obs.mutated && isDeepStrictEqual(spec.output, obs.output.logged),
+    notes: SUITE_NOTES,
+    deviationChecks: SUITE_CHECKS,
     files: [
       {
         name: 'context',
         description:
           'redact.context: the context object of a structured log call, as logged after key-based redaction (spec/redact-log.md): the 22 upstream keys and ELIZA_LOG_REDACT_KEYS, lower-cased, at any depth, values replaced whole with "[REDACTED]", the caller\'s object never modified, ELIZA_LOG_REDACT as the off switch, top-level src and event kept, depth 64 truncated. Upstream observations are {logged: args[0] of the JSON record the @elizaos/core logger emitted, callerAfter: the caller\'s object after the call}.',
         cases,
+      },
+      {
+        name: 'fuzz-found',
+        description: 'Cases found by differential fuzzing (interop parity fuzz, issue 14): log contexts an upstream logger redacts differently from the spec. Each case is minimized and built by this generator; see the fuzz-found flag.',
+        cases: fuzzCases,
       },
     ],
   },

@@ -344,6 +344,13 @@ export const suites = [
       name: 'text',
       description: 'redact.text: the sixteen default patterns of upstream redactSensitiveText with JavaScript semantics, the masking rule (UTF-16 lengths, private-key blocks), literal insertion of the mask, and invalid UTF-8 input.',
       cases: textCases,
+    }, {
+      name: 'fuzz-found',
+      description: 'Cases found by differential fuzzing (interop parity fuzz, issue 14): texts an upstream redactor masks differently from the spec. Each case is minimized and built by this generator; see the fuzz-found flag.',
+      cases: [
+        // "Upassword=U": the one-letter token U also starts the match.
+        { id: 'rtext-fuzz-token-first-occurrence-hex', description: 'a one-letter token that also starts the match, given as bytes: the token at its own position is masked', input: { hex: hexOf('Upassword=U') }, flags: ['fuzz-found', 'hex-input', 'ts-token-first-occurrence'] },
+      ],
     }],
   },
   {

@@ -118,6 +118,14 @@ const cases = [
   c('many-rules', `-----BEGIN PRIVATE KEY----- AKIAIOSFODNN7EXAMPLE AWS_SECRET=${tok(12, 'k')}`, 'three rules on one line', ['private-key', 'token', 'assignment', 'multiple']),
 ];
 
+// Found by interop parity fuzz (issue 14), minimized: upstream prints the
+// line in clear, as for every finding (parity/known-failures/ts.json).
+const fuzzCases = [
+  c('fuzz-private-key-glued-astral', '-----BEGIN RSA PRIVATE KEY-----d_d_SR9ByMHm\u3000a\u{136ce}', 'a private key header glued to text with U+3000 and an astral character: reported, masked', ['fuzz-found', 'private-key', 'js-whitespace', 'astral']),
+  c('fuzz-github-pat-astral', 'github_pat_Ffeg3PeNpCjzEIJz7I1qwi00\u00e9&$&\u{10ffff}', 'a fine-grained GitHub token followed by non-ASCII, $& and U+10FFFF: reported, masked', ['fuzz-found', 'token', 'astral']),
+  c('fuzz-assign-control-astral', 'TOKEN=\u0019\u{1f469}\u200d\u{1f4bb}\\\u0085', 'an assignment whose value holds a control character, an emoji ZWJ sequence, a backslash and NEL (not JavaScript white space): reported, masked', ['fuzz-found', 'assignment', 'control-chars', 'astral']),
+];
+
 const sameFindings = (a, b) => {
   const key = (f) => `${String(f.line).padStart(8, '0')}\u0000${f.severity}\u0000${f.rule}`;
   const ka = a.map(key).sort();
@@ -150,7 +158,7 @@ export function observeOne(layout, text) {
 let observed = null;
 function observe(input, id) {
   if (observed === null) {
-    observed = runUpstreamScanner(cases.map((k) => ({ id: k.id, text: k.input.text })), RULES.map((r) => r.name));
+    observed = runUpstreamScanner([...cases, ...fuzzCases].map((k) => ({ id: k.id, text: k.input.text })), RULES.map((r) => r.name));
   }
   return { output: observed.get(id) };
 }
@@ -178,5 +186,9 @@ export const suites = [{
     name: 'scan',
     description: 'secrets.scan: findings of the prompt secret scanner for one file\'s text: line, rule, severity and the trimmed line with every match masked.',
     cases,
+  }, {
+    name: 'fuzz-found',
+    description: 'Cases found by differential fuzzing (interop parity fuzz, issue 14): files whose findings an upstream scanner reports differently from the spec. Each case is minimized and built by this generator; see the fuzz-found flag.',
+    cases: fuzzCases,
   }],
 }];
