@@ -583,6 +583,18 @@ function fuzzFound() {
     migrate.push({ id, description: "a v1 shape with a newline between two bytes of its IV is not an envelope: unchanged (TS and Python's bytes.fromhex read past it, decrypt a v2-shaped text and return it)", input: { salt: SALTS.empty, value }, flags: ['fuzz-found', 'whitespace', 'non-hex', 'envelope-shaped', 'built-by-reference', 'ts-lenient-hex', 'ts-migrate-no-reseal'], want: { output: { status: 'unchanged' } } });
   }
   {
+    // Python's bytes.fromhex skips white space between two bytes, TS deletes
+    // it: both decrypt the v2-shaped text and return it unsealed.
+    const id = 'mig-fuzz-lenient-v1-ct-space-pt-v2-shaped';
+    const value = withField(v1(id, `v2:${HEX24}::${HEX32}`, SALTS.empty), 1, (h) => insertAt(h, 36, ' '));
+    migrate.push({ id, description: "a v1 shape with a space between two bytes of its ciphertext is not an envelope: unchanged (TS and Python's bytes.fromhex read past it, decrypt a v2-shaped text and return it)", input: { salt: SALTS.empty, value }, flags: ['fuzz-found', 'whitespace', 'non-hex', 'envelope-shaped', 'built-by-reference', 'ts-lenient-hex', 'ts-migrate-no-reseal'], want: { output: { status: 'unchanged' } } });
+  }
+  {
+    const id = 'mig-fuzz-lenient-v1-iv-paren-pt-lenient-envelope';
+    const value = withField(v1(id, LENIENT_UUID, SALTS.empty), 0, (h) => insertAt(h, 26, ')'));
+    migrate.push({ id, description: 'a v1 shape with a ")" inside the IV is not an envelope: unchanged (TS deletes it, decrypts a text it reads as a v1 envelope and returns it)', input: { salt: SALTS.empty, value }, flags: ['fuzz-found', 'non-hex', 'uuid-shaped', 'built-by-reference', 'ts-lenient-hex', 'ts-migrate-no-reseal'], want: { output: { status: 'unchanged' } } });
+  }
+  {
     // 36 + 2 + 11 bytes: the 4-byte U+1F4BB starts at byte 47 and straddles
     // byte 48, the start of the last block; the text has 33 hex digits before
     // its only colon, so upstream reads it (decoded or not) as a v1 envelope.
@@ -597,6 +609,7 @@ function fuzzFound() {
   }
   const roundtrip = [
     { id: 'rt-fuzz-lenient-uuid-empty-ct', description: 'upper-case UUID with one dash missing, then a colon: sealed (TS sees a v1 envelope and leaves it in clear)', input: { salt: SALTS.empty, plaintext: LENIENT_UUID }, flags: ['fuzz-found', 'uuid-shaped', 'non-hex', 'ts-lenient-hex'], want: { output: { status: 'sealed' } } },
+    { id: 'rt-fuzz-lenient-uuid-rtl-ct', description: 'upper-case UUID with one dash missing, a colon and a Hebrew letter: sealed (TS sees a v1 envelope, never reads its ciphertext field, and leaves it in clear)', input: { salt: SALTS.empty, plaintext: `${LENIENT_UUID}\u05de` }, flags: ['fuzz-found', 'uuid-shaped', 'non-hex', 'rtl', 'ts-lenient-hex'], want: { output: { status: 'sealed' } } },
   ];
   return { malformed, detect, migrate, roundtrip };
 }

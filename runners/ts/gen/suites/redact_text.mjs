@@ -350,6 +350,11 @@ export const suites = [
       cases: [
         // "Upassword=U": the one-letter token U also starts the match.
         { id: 'rtext-fuzz-token-first-occurrence-hex', description: 'a one-letter token that also starts the match, given as bytes: the token at its own position is masked', input: { hex: hexOf('Upassword=U') }, flags: ['fuzz-found', 'hex-input', 'ts-token-first-occurrence'] },
+        // The 18-unit value ends in "=$$\u00a2", kept by the mask: upstream writes one $.
+        { id: 'rtext-fuzz-dollar-dollar-astral', description: 'a value holding $&, an astral character and ending in $$: the mask keeps $$ literally', input: { text: 'KEY=wOmT3axL%$&\u{2906d}\u1e56=$$\u00a2' }, flags: ['fuzz-found', 'pattern-env', 'dollar-sequence', 'astral', 'ts-replacement-pattern'] },
+        // "password=hp_$`dDKxN9pxBG$&" and 0xFF: the mask keeps "hp_$`d" and
+        // "G$&\ufffd"; upstream expands $` and $&, writing the value back in clear.
+        { id: 'rtext-fuzz-dollar-amp-leak-ill-formed-hex', description: 'a value holding $` and ending in $& and an invalid byte, given as bytes: the mask is inserted literally', input: { hex: `${hexOf('password=hp_$`dDKxN9pxBG$&')}ff` }, flags: ['fuzz-found', 'hex-input', 'pattern-env', 'dollar-sequence', 'invalid-utf8', 'ts-replacement-pattern-leak'] },
       ],
     }],
   },

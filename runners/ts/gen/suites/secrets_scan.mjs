@@ -124,6 +124,8 @@ const fuzzCases = [
   c('fuzz-private-key-glued-astral', '-----BEGIN RSA PRIVATE KEY-----d_d_SR9ByMHm\u3000a\u{136ce}', 'a private key header glued to text with U+3000 and an astral character: reported, masked', ['fuzz-found', 'private-key', 'js-whitespace', 'astral']),
   c('fuzz-github-pat-astral', 'github_pat_Ffeg3PeNpCjzEIJz7I1qwi00\u00e9&$&\u{10ffff}', 'a fine-grained GitHub token followed by non-ASCII, $& and U+10FFFF: reported, masked', ['fuzz-found', 'token', 'astral']),
   c('fuzz-assign-control-astral', 'TOKEN=\u0019\u{1f469}\u200d\u{1f4bb}\\\u0085', 'an assignment whose value holds a control character, an emoji ZWJ sequence, a backslash and NEL (not JavaScript white space): reported, masked', ['fuzz-found', 'assignment', 'control-chars', 'astral']),
+  c('fuzz-private-key-astral-crlf', '-----BEGIN PRIVATE KEY-----\u{1f600}\u0016K\r\n', 'a private key header glued to an emoji, a control character and a letter, then CRLF: reported, masked', ['fuzz-found', 'private-key', 'astral', 'control-chars', 'crlf']),
+  c('fuzz-google-astral', 'AIza1z5GMST01biCoJiAPI_KEYGY0NZwJe&\u{15066}_', 'a Google API key followed by &, an astral character and _: reported, masked', ['fuzz-found', 'token', 'astral']),
 ];
 
 const sameFindings = (a, b) => {
