@@ -294,7 +294,10 @@ func observed(r Result) string {
 	return fmt.Sprintf("observed %s; the spec expects %s", got, want)
 }
 
-// WriteKnown writes each list to dir/<peer>.json.
+// WriteKnown writes each list to dir/<peer>.json. An empty list (no
+// failures, no rules) is written only over an existing file: a missing
+// file already means an empty list (LoadKnown), and a peer that agrees on
+// everything needs none.
 func WriteKnown(dir string, lists map[string]*KnownFailures) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -305,6 +308,12 @@ func WriteKnown(dir string, lists map[string]*KnownFailures) error {
 	}
 	sort.Strings(names)
 	for _, n := range names {
+		path := filepath.Join(dir, n+".json")
+		if kf := lists[n]; len(kf.Failures) == 0 && len(kf.Rules) == 0 {
+			if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
+				continue
+			}
+		}
 		var b bytes.Buffer
 		enc := json.NewEncoder(&b)
 		enc.SetEscapeHTML(false) // reasons quote envelopes and <tags>: keep them readable
@@ -312,7 +321,7 @@ func WriteKnown(dir string, lists map[string]*KnownFailures) error {
 		if err := enc.Encode(lists[n]); err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, n+".json"), b.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 			return err
 		}
 	}

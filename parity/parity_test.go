@@ -466,3 +466,23 @@ func TestUnmatchableKnownEntries(t *testing.T) {
 		t.Fatalf("exit %d problems %v", rep.Exit(), rep.Problems)
 	}
 }
+
+// An empty list makes no new file (a missing file is an empty list), but
+// an existing file is emptied rather than left stale.
+func TestWriteKnownEmptyLists(t *testing.T) {
+	dir := t.TempDir()
+	stale := filepath.Join(dir, "old.json")
+	if err := os.WriteFile(stale, []byte(`{"peer":"old","failures":[{"case":"x"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteKnown(dir, map[string]*KnownFailures{"new": {Peer: "new"}, "old": {Peer: "old"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "new.json")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("an empty list for a peer without a file wrote one: %v", err)
+	}
+	got, err := LoadKnown(dir, []string{"old", "new"})
+	if err != nil || len(got["old"].Failures) != 0 || len(got["new"].Failures) != 0 {
+		t.Fatalf("after writing empty lists: %+v, %v", got, err)
+	}
+}

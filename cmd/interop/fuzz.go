@@ -126,16 +126,8 @@ func runParityFuzz(args []string, e *env) int {
 	if len(specs) == 0 {
 		return failInfra(e, "parity fuzz: no peer to fuzz")
 	}
-	kdir := *knownDir
-	if kdir == "" {
-		kdir = filepath.Join(*root, "parity", "known-failures")
-	}
-	var peerNames []string
-	for _, s := range specs {
-		peerNames = append(peerNames, s.Name)
-	}
 	cfg.Peers = specs
-	if cfg.Known, err = parity.LoadKnown(kdir, peerNames); err != nil {
+	if cfg.Known, err = loadKnown(knownPath(*root, *knownDir), specs); err != nil {
 		return failInfra(e, "parity fuzz: %v", err)
 	}
 	ctx, stop := signalContext()

@@ -214,15 +214,8 @@ func runParity(args []string, e *env) int {
 		fmt.Fprintf(e.stderr, "interop parity: peer %s is not installed: %s; skipping\n", m.Name, m.Error)
 	}
 	cfg.Peers = specs
-	kdir := *knownDir
-	if kdir == "" {
-		kdir = filepath.Join(*root, "parity", "known-failures")
-	}
-	var names []string
-	for _, s := range specs {
-		names = append(names, s.Name)
-	}
-	if cfg.Known, err = parity.LoadKnown(kdir, names); err != nil {
+	kdir := knownPath(*root, *knownDir)
+	if cfg.Known, err = loadKnown(kdir, specs); err != nil {
 		return failInfra(e, "parity: %v", err)
 	}
 	bar := newProgress(*progressMode, e.stderr)
@@ -256,7 +249,7 @@ func runParity(args []string, e *env) int {
 		fmt.Fprintf(e.stderr, "interop parity: known-failure lists in %s rewritten from this run\n", kdir)
 		// Rerun the verdict against the new lists: the run's failures are
 		// now all known.
-		newKnown, _ := parity.LoadKnown(kdir, names)
+		newKnown, _ := loadKnown(kdir, specs)
 		rep = parity.Rejudge(rep, newKnown)
 	}
 	return finish(rep, outs, *maxFail, e)
@@ -574,4 +567,23 @@ func (p *progressBar) finish() {
 	if p.drew {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
+}
+
+// knownPath is the known-failure directory: dir, or ROOT/parity/known-failures
+// when dir is empty.
+func knownPath(root, dir string) string {
+	if dir == "" {
+		return filepath.Join(root, "parity", "known-failures")
+	}
+	return dir
+}
+
+// loadKnown reads the known-failure lists of the peers in specs: the gate
+// and the fuzzer judge against the same lists.
+func loadKnown(dir string, specs []parity.PeerSpec) (map[string]*parity.KnownFailures, error) {
+	names := make([]string, 0, len(specs))
+	for _, s := range specs {
+		names = append(names, s.Name)
+	}
+	return parity.LoadKnown(dir, names)
 }

@@ -86,8 +86,9 @@ func Scan(root string) ([]Event, []Problem, error) {
 	}
 	fset := token.NewFileSet()
 	type file struct {
-		pkg string
-		f   *ast.File
+		pkg     string
+		f       *ast.File
+		imports map[string]string // import name → path
 	}
 	var files []file
 	consts := map[string]map[string]string{} // package path → name → value
@@ -115,7 +116,7 @@ func Scan(root string) ([]Event, []Problem, error) {
 		if rel != "." {
 			pkg += "/" + filepath.ToSlash(rel)
 		}
-		files = append(files, file{pkg, f})
+		files = append(files, file{pkg, f, importsOf(f)})
 		if consts[pkg] == nil {
 			consts[pkg] = map[string]string{}
 		}
@@ -145,7 +146,7 @@ func Scan(root string) ([]Event, []Problem, error) {
 	var problems []Problem
 	consumed := map[token.Pos]bool{} // event attributes read as arguments of log calls
 	for _, fl := range files {
-		imports := importsOf(fl.f)
+		imports := fl.imports
 		// str resolves a constant string expression of this file.
 		str := func(e ast.Expr) (string, bool) {
 			switch x := e.(type) {
@@ -285,7 +286,7 @@ func Scan(root string) ([]Event, []Problem, error) {
 		if fl.pkg == mod+"/redact" {
 			continue // where Event is defined
 		}
-		imports := importsOf(fl.f)
+		imports := fl.imports
 		ast.Inspect(fl.f, func(n ast.Node) bool {
 			c, ok := n.(*ast.CallExpr)
 			if !ok || consumed[c.Pos()] {

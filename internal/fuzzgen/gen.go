@@ -121,15 +121,20 @@ func Salt(r *rand.Rand) string {
 	return "salt-" + strconv.Itoa(r.IntN(100))
 }
 
-// Hex is n random lower-case hex digits.
-func Hex(r *rand.Rand, n int) string {
-	const digits = "0123456789abcdef"
+// alnum is the alphabet of random tokens.
+const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+// from is n bytes drawn from set.
+func from(r *rand.Rand, set string, n int) string {
 	b := make([]byte, n)
 	for i := range b {
-		b[i] = digits[r.IntN(16)]
+		b[i] = set[r.IntN(len(set))]
 	}
 	return string(b)
 }
+
+// Hex is n random lower-case hex digits.
+func Hex(r *rand.Rand, n int) string { return from(r, "0123456789abcdef", n) }
 
 // field is one ":"-separated field of an envelope-shaped string.
 func field(r *rand.Rand) string {
@@ -397,10 +402,7 @@ func genRedactText(r *rand.Rand) Input {
 			b.WriteString(secretish[r.IntN(len(secretish))])
 		default:
 			b.WriteString(secretish[r.IntN(len(secretish))])
-			const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-			for range 8 + r.IntN(40) {
-				b.WriteByte(alnum[r.IntN(len(alnum))])
-			}
+			b.WriteString(from(r, alnum, 8+r.IntN(40)))
 		}
 	}
 	if r.IntN(10) == 0 {

@@ -141,7 +141,6 @@ var secretNames = []string{"DB_PASS", "K", "API_KEY", "API$&", "N$`", "N$'", "N$
 // are not bytes (astral characters count two), with regular-expression
 // metacharacters, "$" sequences, whitespace or line breaks.
 func secretValue(r *rand.Rand) string {
-	const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 	switch r.IntN(8) {
 	case 0:
 		return strings.Repeat([]string{"🔑", "😀", "é", "日"}[r.IntN(4)], 3+r.IntN(3))
@@ -150,12 +149,7 @@ func secretValue(r *rand.Rand) string {
 	case 2:
 		return Text(r) + Text(r)
 	}
-	n := 6 + r.IntN(8)
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = alnum[r.IntN(len(alnum))]
-	}
-	return string(b)
+	return from(r, alnum, 6+r.IntN(8))
 }
 
 // genRedactSecrets makes a text holding some of the secrets: ties in
@@ -448,7 +442,6 @@ var scanPieces = []string{
 // genSecretsScan makes lines of tokens and assignments around the rules'
 // length thresholds, with line breaks and Unicode whitespace between.
 func genSecretsScan(r *rand.Rand) Input {
-	const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 	const upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 	var b strings.Builder
 	for range 1 + r.IntN(5) {

@@ -232,6 +232,20 @@ func uuidLike(s string) bool {
 	return true
 }
 
+// envWords are the salt-policy variables whose value is a word the spec
+// compares: the word as given is one shape, the word with white space
+// around it another (the spec trims nothing). NODE_ENV and the override
+// are read without regard to case, so case is no shape; the salt is
+// compared exactly.
+var envWords = map[string]struct {
+	word, class string
+	same        func(a, b string) bool
+}{
+	"NODE_ENV":                        {"production", "production", strings.EqualFold},
+	"ELIZA_ALLOW_DEFAULT_SECRET_SALT": {"true", "true", strings.EqualFold},
+	"SECRET_SALT":                     {"secretsalt", "default", func(a, b string) bool { return a == b }},
+}
+
 // loneSurrogate reports whether UTF-16 code units given in hex hold a
 // surrogate that is not half of a pair.
 func loneSurrogate(h string) bool {
@@ -269,29 +283,12 @@ func saltPolicyShape(env map[string]any) string {
 	for _, k := range keys {
 		v, _ := env[k].(string)
 		cls := TextClass(v)
-		switch k {
-		case "NODE_ENV":
-			// The spec reads NODE_ENV without regard to case, but not
-			// trimmed: the case is no shape, whitespace is.
+		if w, ok := envWords[k]; ok {
 			switch {
-			case strings.EqualFold(v, "production"):
-				cls = "production"
-			case strings.EqualFold(strings.TrimSpace(v), "production"):
-				cls = "production-spaced"
-			}
-		case "ELIZA_ALLOW_DEFAULT_SECRET_SALT":
-			switch {
-			case strings.EqualFold(v, "true"):
-				cls = "true"
-			case strings.EqualFold(strings.TrimSpace(v), "true"):
-				cls = "true-spaced"
-			}
-		case "SECRET_SALT":
-			switch {
-			case v == "secretsalt":
-				cls = "default"
-			case strings.TrimSpace(v) == "secretsalt":
-				cls = "default-spaced"
+			case w.same(v, w.word):
+				cls = w.class
+			case w.same(strings.TrimSpace(v), w.word):
+				cls = w.class + "-spaced"
 			}
 		}
 		parts = append(parts, k+"="+cls)
