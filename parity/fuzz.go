@@ -91,6 +91,11 @@ type FuzzSuiteReport struct {
 	// Deviating counts, per peer, the inputs with a new disagreement.
 	Deviating map[string]int `json:"deviating"`
 	Skipped   map[string]int `json:"skipped,omitempty"`
+	// InForce names, per peer, the explanations (explanation) this run's
+	// vector cases put in force; Explained counts, per peer and
+	// explanation, the inputs it made known (part of Known).
+	InForce   map[string][]string       `json:"explanations,omitempty"`
+	Explained map[string]map[string]int `json:"explained,omitempty"`
 	// PerSecond is the inputs each peer answered per second of its own
 	// time.
 	PerSecond map[string]float64 `json:"perSecond"`
@@ -275,6 +280,9 @@ type evaluation struct {
 	kinds    []string // per runner: the kind of its outcome
 	micros   []int64
 	inVector string
+	// explained names, per runner, the explanation that made its
+	// disagreement known.
+	explained []string
 }
 
 // profile is what must stay the same while an input is minimized: the
@@ -315,6 +323,7 @@ func (f *fuzzer) suite(ctx context.Context, s string, files []*vector.File, rng 
 		return sr
 	}
 	known := f.learn(ctx, s, files, active, sr)
+	explained := map[string]map[string]int{}
 	gen, _ := fuzzgen.Lookup(s)
 	causes := map[string]*Cause{}
 	examples := map[string]*evaluation{}
@@ -344,6 +353,12 @@ func (f *fuzzer) suite(ctx context.Context, s string, files []*vector.File, rng 
 				continue
 			case "known":
 				sr.Known[r.spec.Name]++
+				if x := e.explained[j]; x != "" {
+					if explained[r.spec.Name] == nil {
+						explained[r.spec.Name] = map[string]int{}
+					}
+					explained[r.spec.Name][x]++
+				}
 			case "skip":
 				sr.Skipped[r.spec.Name]++
 			case "new":
@@ -371,6 +386,9 @@ func (f *fuzzer) suite(ctx context.Context, s string, files []*vector.File, rng 
 			examples[sig] = e
 		}
 	}
+	if len(explained) > 0 {
+		sr.Explained = explained
+	}
 	for j, r := range active {
 		if busy[j] > 0 {
 			sr.PerSecond[r.spec.Name] = float64(answered[j]) / (float64(busy[j]) / 1e6)
@@ -393,7 +411,7 @@ func (f *fuzzer) suite(ctx context.Context, s string, files []*vector.File, rng 
 		for j, r := range active {
 			p := r.spec.Name
 			kind, ok := cs.Peers[p]
-			if ok && (e.class[j] == "known" || knownKind(known, s, cs.Shape, cs.Reference, p, kind)) {
+			if ok && (e.class[j] == "known" || knownKind(known.shapes, s, cs.Shape, cs.Reference, p, kind)) {
 				delete(cs.Peers, p)
 				sr.Known[p] += cs.Count
 				sr.Deviating[p] -= cs.Count
@@ -429,11 +447,29 @@ func (f *fuzzer) suite(ctx context.Context, s string, files []*vector.File, rng 
 	return sr
 }
 
+// learned is what a suite's vector cases taught: the signatures of known
+// ways of disagreeing (PeerSignature), and per peer the explanations in
+// force.
+type learned struct {
+	shapes  map[string]bool
+	inForce map[string]map[string]bool
+}
+
 // learn runs the suite's vector cases on the peers, judged by the gate's
 // judge and lists, and returns the signatures of the known failures and
-// tolerated answers: a fuzz input with one of them is known by cause.
-func (f *fuzzer) learn(ctx context.Context, s string, files []*vector.File, active []*runner, sr *FuzzSuiteReport) map[string]bool {
-	known := map[string]bool{}
+// tolerated answers: a fuzz input with one of them is known by cause. An
+// explanation is put in force for a peer when it accounts for one of
+// those answers (explanation).
+func (f *fuzzer) learn(ctx context.Context, s string, files []*vector.File, active []*runner, sr *FuzzSuiteReport) *learned {
+	kn := &learned{shapes: map[string]bool{}, inForce: map[string]map[string]bool{}}
+	type seen struct {
+		in  fuzzgen.Input
+		ref vector.Outcome
+		r   *runner
+		res Result
+		sig string
+	}
+	var deviations []seen
 	for _, file := range files {
 		if file.Suite != s {
 			continue
@@ -452,45 +488,58 @@ func (f *fuzzer) learn(ctx context.Context, s string, files []*vector.File, acti
 				applyKnownOne(&res, f.cfg.Known[r.spec.Name])
 				if res.Status == Known || res.Status == Tolerated {
 					kind := resultKind(s, &res)
-					known[PeerSignature(s, shape, refKind, r.spec.Name, kind)] = true
+					kn.shapes[PeerSignature(s, shape, refKind, r.spec.Name, kind)] = true
 					if anyShape(refKind, kind) {
-						known[PeerSignature(s, "*", refKind, r.spec.Name, kind)] = true
+						kn.shapes[PeerSignature(s, "*", refKind, r.spec.Name, kind)] = true
 					}
+					deviations = append(deviations, seen{in, c.Expected(), r, res, PeerSignature(s, shape, refKind, r.spec.Name, kind)})
 				}
 			}
 		}
 	}
-	return known
+	// Second pass: a rewrite's test needs every known shape.
+	for _, d := range deviations {
+		p := d.r.spec.Name
+		for _, x := range explanations {
+			if kn.inForce[p][x.name] || !x.covers(s) || ctx.Err() != nil {
+				continue
+			}
+			if f.explains(ctx, x, s, d.in, d.ref, d.r, &d.res, kn.shapes, d.sig) {
+				if kn.inForce[p] == nil {
+					kn.inForce[p] = map[string]bool{}
+				}
+				kn.inForce[p][x.name] = true
+			}
+		}
+	}
+	for p, xs := range kn.inForce {
+		if sr.InForce == nil {
+			sr.InForce = map[string][]string{}
+		}
+		sr.InForce[p] = sortedKeys(xs)
+	}
+	return kn
 }
 
 // evaluate judges one input on every active peer; nil when the Go
 // reference refuses it as input.
-func (f *fuzzer) evaluate(ctx context.Context, s string, in fuzzgen.Input, active []*runner, known map[string]bool) *evaluation {
+func (f *fuzzer) evaluate(ctx context.Context, s string, in fuzzgen.Input, active []*runner, known *learned) *evaluation {
 	raw, err := json.Marshal(in)
 	if err != nil {
 		return nil
 	}
 	e := &evaluation{input: in, raw: raw, shape: fuzzgen.Shape(s, in)}
-	if j, ok := f.byInput[s+"\x00"+canonicalJSON(raw)]; ok {
-		e.c, e.file, e.inVector = j.c, j.file, j.c.ID
-		e.ref = j.c.Expected()
-	} else {
-		c := &vector.Case{ID: "fuzz", Description: "fuzz input", Input: raw}
-		got, _, err := suite.Check(s, c)
-		if err != nil || got.Fault != "" || got.Raised != "" {
-			return nil
-		}
-		c.Output, c.Error, c.ErrorAt, c.Result = got.Output, got.Error, got.ErrorAt, vector.Valid
-		if got.Error != "" {
-			c.Result = vector.Invalid
-		}
-		e.c, e.file, e.ref = c, &vector.File{Suite: s, Path: s + "/fuzz"}, got
+	var ok bool
+	if e.c, e.file, e.inVector, ok = f.reference(s, raw); !ok {
+		return nil
 	}
+	e.ref = e.c.Expected()
 	e.refKind = OutcomeKind(s, e.ref, "", "")
 	e.results = make([]Result, len(active))
 	e.class = make([]string, len(active))
 	e.kinds = make([]string, len(active))
 	e.micros = make([]int64, len(active))
+	e.explained = make([]string, len(active))
 	var wg sync.WaitGroup
 	for j, r := range active {
 		wg.Add(1)
@@ -513,8 +562,14 @@ func (f *fuzzer) evaluate(ctx context.Context, s string, in fuzzgen.Input, activ
 				e.class[j] = "known"
 			case Fail:
 				e.class[j] = "new"
-				if res.Observed != "" && knownKind(known, s, e.shape, e.refKind, r.spec.Name, e.kinds[j]) {
+				switch {
+				case res.Observed == "":
+				case knownKind(known.shapes, s, e.shape, e.refKind, r.spec.Name, e.kinds[j]):
 					e.class[j] = "known"
+				default:
+					if x := f.explained(ctx, s, in, e.ref, r, &res, known.inForce[r.spec.Name], known.shapes); x != "" {
+						e.class[j], e.explained[j] = "known", x
+					}
 				}
 			default: // Changed: a listed failure answered differently
 				e.class[j] = "new"
@@ -525,12 +580,31 @@ func (f *fuzzer) evaluate(ctx context.Context, s string, in fuzzgen.Input, activ
 	return e
 }
 
+// reference returns the case an input is judged as: its case of vectors/
+// (and that case's id), or a case with the Go reference's outcome; false
+// when the reference refuses the input.
+func (f *fuzzer) reference(s string, raw json.RawMessage) (*vector.Case, *vector.File, string, bool) {
+	if j, ok := f.byInput[s+"\x00"+canonicalJSON(raw)]; ok {
+		return j.c, j.file, j.c.ID, true
+	}
+	c := &vector.Case{ID: "fuzz", Description: "fuzz input", Input: raw}
+	got, _, err := suite.Check(s, c)
+	if err != nil || got.Fault != "" || got.Raised != "" {
+		return nil, nil, "", false
+	}
+	c.Output, c.Error, c.ErrorAt, c.Result = got.Output, got.Error, got.ErrorAt, vector.Valid
+	if got.Error != "" {
+		c.Result = vector.Invalid
+	}
+	return c, &vector.File{Suite: s, Path: s + "/fuzz"}, "", true
+}
+
 // minimize shrinks the input of e (fuzzgen.Shrinks) while every peer
 // keeps the same verdict and outcome kind and the reference its kind, so
 // that the example cannot drift to another cause; a shrink is kept only
 // when it is still a valid vector input of the suite. A crash is not
 // minimized: each try could cost a restart of the peer.
-func (f *fuzzer) minimize(ctx context.Context, s string, e *evaluation, active []*runner, known map[string]bool) *evaluation {
+func (f *fuzzer) minimize(ctx context.Context, s string, e *evaluation, active []*runner, known *learned) *evaluation {
 	for _, k := range e.kinds {
 		if k == kindCrash {
 			return e

@@ -228,6 +228,13 @@ func (rep *FuzzReport) WriteText(w io.Writer) error {
 		if len(kn) > 0 {
 			fmt.Fprintf(&b, "  known disagreements (listed, by rule, or of a known cause): %s\n", strings.Join(kn, ", "))
 		}
+		for _, p := range sortedKeys(sr.InForce) {
+			var xs []string
+			for _, x := range sr.InForce[p] {
+				xs = append(xs, fmt.Sprintf("%s (%d)", x, sr.Explained[p][x]))
+			}
+			fmt.Fprintf(&b, "  explanations in force for %s, inputs each made known: %s\n", p, strings.Join(xs, "; "))
+		}
 		for _, nt := range sr.NotTested {
 			fmt.Fprintf(&b, "  not tested: %s\n", nt)
 		}

@@ -96,6 +96,17 @@ func ScanText(text string) []Finding {
 	return out
 }
 
+// PrintedLine is line n (1-based) of text, split as ScanText splits it,
+// trimmed but not masked: what upstream's script prints for a finding.
+// False when text has no line n.
+func PrintedLine(text string, n int) (string, bool) {
+	lines := splitLines(text)
+	if n < 1 || n > len(lines) {
+		return "", false
+	}
+	return jsTrim(lines[n-1]), true
+}
+
 // splitLines splits as JavaScript's split(/\r?\n/): a final newline leaves
 // an empty last line, and a lone "\r" stays in its line.
 func splitLines(s string) []string {
