@@ -61,7 +61,7 @@ func fakeAnswer(kind string, m *peerproto.Message, res *peerproto.Message) bool 
 		}
 		clear()
 		res.Output = json.RawMessage(`{"status":"sealed"}`)
-	case "clear3", "crash3", "wshex", "wsv2":
+	case "clear3", "crash3", "wshex", "wsv2", "wsempty":
 		return fuzzFakeAnswer(kind, m, res)
 	case "sealclear", "sealupper", "zeroiv", "uuidiv", "sealcrash":
 		if m.Op != peerproto.OpSeal && m.Suite != "envelope.roundtrip" {

@@ -16,24 +16,34 @@ import (
 // first test of "known" is the input's shape (PeerSignature): a deviation
 // is known for the shapes vectors/ show it on, and each new shape of it
 // was a new cause. An explanation makes a sort known whatever the shape,
-// and it stays honest in three ways:
+// under these rules:
 //
-//   - It is in force for a peer only when, in the same run, it explains a
-//     failure of that peer that its known-failure list accounts for, or an
-//     answer a case tolerates (learn): set the entry aside and the
-//     explanation is out of force, so the deviation is found again.
-//   - It explains an answer only when it reproduces it exactly (the same
+//   - It is in force for a peer only on evidence: a known failure or
+//     tolerated answer of that peer, in this run, whose entry, rule or
+//     case flags name the sort for that peer (named), and that the model
+//     reproduces, not merely through the signature that already made the
+//     answer known (learnAll). Set the naming entries aside and the model
+//     is out of force: the sort is found again.
+//   - It explains an answer only by reproducing it exactly (the same
 //     fingerprint), never by its kind.
 //   - A rewrite never decides alone: it names the input the peer is
 //     believed to read, the peer itself is asked about that input, and the
-//     disagreement is explained only when the peer answers it as it
-//     answered the original and that answer is a pass or known.
+//     disagreement is explained only when the peer answers it exactly as
+//     it answered the original and that answer passes, is tolerated, is
+//     listed, or is known by its exact shape.
 //
-// An explanation that is wrong can therefore only report too much (a
-// cause it fails to explain stays new), never hide a new answer.
+// What a model cannot rule out: an answer that carries little (detect's
+// "v1") can be the same for another reason than the model's. That is why
+// a model is given only to a peer whose lists name its sort, and why the
+// summary names each model in force with its evidence and count.
 type explanation struct {
-	name   string
-	suites []string
+	name string
+	// sort is the deviation's flag without its peer ("lenient-hex" of
+	// ts-lenient-hex), and phrases words of a known-failure reason that
+	// name it: evidence must name the sort for that peer (named).
+	sort    string
+	phrases []string
+	suites  []string
 	// rewrite returns the input as the deviating peer reads it; false
 	// when it reads this input as given.
 	rewrite func(in fuzzgen.Input) (fuzzgen.Input, bool)
@@ -44,6 +54,24 @@ type explanation struct {
 
 func (x *explanation) covers(s string) bool { return contains(x.suites, s) }
 
+// named reports whether a peer's known or tolerated answer to case c,
+// known for reason (the entry's or rule's; "" when tolerated), is said to
+// be of x's sort: the case carries the flag "<peer>-<sort>", or the reason
+// names that flag or one of x's phrases. Only such an answer can put x in
+// force, so that a peer gets a model only for a sort its own list or
+// vectors/ name.
+func (x *explanation) named(peer string, c *vector.Case, reason string) bool {
+	if x.sort != "" && (contains(c.Flags, peer+"-"+x.sort) || strings.Contains(reason, peer+"-"+x.sort)) {
+		return true
+	}
+	for _, p := range x.phrases {
+		if strings.Contains(reason, p) {
+			return true
+		}
+	}
+	return false
+}
+
 var envelopeSuites = []string{"envelope.detect", "envelope.malformed", "envelope.migrate", "envelope.open_v1", "envelope.open_v2", "envelope.roundtrip"}
 
 // explanations is the catalogue. Each entry names the deviation as the
@@ -53,6 +81,7 @@ var explanations = []*explanation{
 	{
 		// Python's bytes.fromhex skips ASCII white space between pairs.
 		name:    "hex fields read skipping white space between hex pairs",
+		phrases: []string{"bytes.fromhex skips"},
 		suites:  envelopeSuites,
 		rewrite: func(in fuzzgen.Input) (fuzzgen.Input, bool) { return rewriteHexFields(in, fromhexSpaces) },
 	},
@@ -60,26 +89,28 @@ var explanations = []*explanation{
 		// ts-lenient-hex: every non-hex character of a field is deleted and
 		// a trailing odd nibble dropped before the hex is read.
 		name:    "hex fields read leniently (non-hex characters deleted, an odd nibble dropped)",
+		sort:    "lenient-hex",
 		suites:  envelopeSuites,
 		rewrite: func(in fuzzgen.Input) (fuzzgen.Input, bool) { return rewriteHexFields(in, lenientHex) },
 	},
 	{
 		// check-secrets.js prints each finding with its line as it is.
-		name:   "findings printed with the trimmed line in clear",
-		suites: []string{"secrets.scan"},
-		answer: linesInClear,
+		name:    "findings printed with the trimmed line in clear",
+		phrases: []string{"prints each finding with the line as it is"},
+		suites:  []string{"secrets.scan"},
+		answer:  linesInClear,
 	},
 }
 
 // explained returns the name of the explanation in force for the peer that
 // accounts for its failing answer res to input in (judged against ref), or
 // "". r is the peer's runner: a rewrite asks it about the rewritten input.
-func (f *fuzzer) explained(ctx context.Context, s string, in fuzzgen.Input, ref vector.Outcome, r *runner, res *Result, inForce map[string]bool, known map[string]bool) string {
+func (f *fuzzer) explained(ctx context.Context, s string, in fuzzgen.Input, ref vector.Outcome, r *runner, res *Result, known map[string]bool) string {
 	if res.Observed == "" || res.Got == nil {
 		return "" // a crash, a timeout or the peer's own fault: never explained
 	}
 	for _, x := range explanations {
-		if !inForce[x.name] || !x.covers(s) {
+		if f.evidence[r.spec.Name][x.name] == "" || !x.covers(s) {
 			continue
 		}
 		if f.explains(ctx, x, s, in, ref, r, res, known, "") {
@@ -110,6 +141,8 @@ func (f *fuzzer) explains(ctx context.Context, x *explanation, s string, in fuzz
 	if !ok {
 		return false
 	}
+	// A crash or hang here leaves the original answer new (Observed is
+	// empty), and counts toward the peer's fault limits as any other.
 	again := r.runOne(ctx, job{file: file, c: c})
 	applyKnownOne(&again, f.cfg.Known[r.spec.Name])
 	if again.Observed != res.Observed {
@@ -118,15 +151,17 @@ func (f *fuzzer) explains(ctx context.Context, x *explanation, s string, in fuzz
 	if again.Status == Pass || again.Status == Stale {
 		return true
 	}
-	refKind, kind, shape := OutcomeKind(s, c.Expected(), "", ""), resultKind(s, &again), fuzzgen.Shape(s, read)
-	if own != "" && (PeerSignature(s, shape, refKind, r.spec.Name, kind) == own || anyShape(refKind, kind)) {
+	sig := PeerSignature(s, fuzzgen.Shape(s, read), OutcomeKind(s, c.Expected(), "", ""), r.spec.Name, resultKind(s, &again))
+	if sig == own {
 		return false
 	}
 	switch again.Status {
 	case Tolerated, Known:
 		return true
 	case Fail:
-		return knownKind(known, s, shape, refKind, r.spec.Name, kind)
+		// Known by its exact shape only: the any-shape rule (anyShape)
+		// is about the error a peer names, not about how it reads input.
+		return known[sig]
 	}
 	return false
 }

@@ -24,7 +24,8 @@ import (
 // judged as the gate judges it (judge, then applyKnownOne): answers a case
 // allows, listed known failures and known-failure rules are not
 // candidates, and neither is a disagreement whose cause (CauseSignature)
-// is that of a known failure or tolerated answer of vectors/.
+// is that of a known failure or tolerated answer of vectors/, nor one an
+// explanation in force reproduces (explanation).
 type FuzzConfig struct {
 	Peers  []PeerSpec
 	Suites []string // suites to fuzz; every one of FuzzSuites when empty
@@ -91,10 +92,12 @@ type FuzzSuiteReport struct {
 	// Deviating counts, per peer, the inputs with a new disagreement.
 	Deviating map[string]int `json:"deviating"`
 	Skipped   map[string]int `json:"skipped,omitempty"`
-	// InForce names, per peer, the explanations (explanation) this run's
-	// vector cases put in force; Explained counts, per peer and
-	// explanation, the inputs it made known (part of Known).
-	InForce   map[string][]string       `json:"explanations,omitempty"`
+	// InForce names, per peer, the explanations (explanation) in force
+	// for this suite, each with the case that put it in force
+	// ("<suite>#<case>"); Explained counts, per peer and explanation, the
+	// inputs it made known (part of Known).
+	InForce map[string]map[string]string `json:"explanations,omitempty"`
+
 	Explained map[string]map[string]int `json:"explained,omitempty"`
 	// PerSecond is the inputs each peer answered per second of its own
 	// time.
@@ -155,6 +158,11 @@ type fuzzer struct {
 	// byInput finds the vector case of an input: suite NUL canonical JSON.
 	byInput map[string]job
 	ids     map[string]bool // every case id in vectors/
+	// learned holds what each suite's vector cases taught (learnAll);
+	// evidence, per peer, each explanation in force and the case that
+	// put it in force ("suite#case").
+	learned  map[string]*learned
+	evidence map[string]map[string]string
 }
 
 // Fuzz generates inputs for each suite, puts each to every peer that
@@ -208,6 +216,7 @@ func Fuzz(ctx context.Context, cfg FuzzConfig) (*FuzzReport, error) {
 		}
 	}()
 	rep := &FuzzReport{Seed: cfg.Seed, Reference: "go reference (internal/suite, in process)", taken: f.ids}
+	f.learnAll(ctx, files)
 	for _, s := range cfg.Suites {
 		if err := ctx.Err(); err != nil {
 			break
@@ -294,7 +303,12 @@ func (e *evaluation) profile() string {
 	b.WriteString(e.refKind)
 	for i := range e.class {
 		cls := e.class[i]
-		if cls == "known" || cls == "new" {
+		switch {
+		case e.explained != nil && e.explained[i] != "":
+			// A shrink must not cross into what an explanation covers:
+			// the cause's inputs were not explained.
+			cls = "explained"
+		case cls == "known" || cls == "new":
 			cls = "deviates"
 		}
 		b.WriteString("|" + cls + "/" + e.kinds[i])
@@ -322,7 +336,25 @@ func (f *fuzzer) suite(ctx context.Context, s string, files []*vector.File, rng 
 	if len(active) == 0 {
 		return sr
 	}
-	known := f.learn(ctx, s, files, active, sr)
+	known := f.learned[s]
+	if known == nil {
+		known = &learned{shapes: map[string]bool{}}
+	}
+	sr.Learned = known.cases
+	for _, r := range active {
+		p := r.spec.Name
+		for _, x := range explanations {
+			if ev := f.evidence[p][x.name]; ev != "" && x.covers(s) {
+				if sr.InForce == nil {
+					sr.InForce = map[string]map[string]string{}
+				}
+				if sr.InForce[p] == nil {
+					sr.InForce[p] = map[string]string{}
+				}
+				sr.InForce[p][x.name] = ev
+			}
+		}
+	}
 	explained := map[string]map[string]int{}
 	gen, _ := fuzzgen.Lookup(s)
 	causes := map[string]*Cause{}
@@ -447,29 +479,70 @@ func (f *fuzzer) suite(ctx context.Context, s string, files []*vector.File, rng 
 	return sr
 }
 
-// learned is what a suite's vector cases taught: the signatures of known
-// ways of disagreeing (PeerSignature), and per peer the explanations in
-// force.
+// learned is what a suite's vector cases taught: the number of cases,
+// and the signatures of known ways of disagreeing (PeerSignature).
 type learned struct {
-	shapes  map[string]bool
-	inForce map[string]map[string]bool
+	cases  int
+	shapes map[string]bool
+}
+
+// learnAll runs every suite's vector cases before any suite is fuzzed
+// (learn), so that an explanation put in force by a case of one suite
+// (Python's bytes.fromhex, named by its entries of envelope.migrate)
+// holds in every suite it covers.
+func (f *fuzzer) learnAll(ctx context.Context, files []*vector.File) {
+	f.learned, f.evidence = map[string]*learned{}, map[string]map[string]string{}
+	var all []evidence
+	for _, s := range f.cfg.Suites {
+		var active []*runner
+		for _, r := range f.runners {
+			if r.hello != nil && r.p != nil && r.supports(s) {
+				active = append(active, r)
+			}
+		}
+		if len(active) == 0 || ctx.Err() != nil {
+			continue
+		}
+		kn, ev := f.learn(ctx, s, files, active)
+		f.learned[s] = kn
+		all = append(all, ev...)
+	}
+	// Second pass, once every shape is known: a rewrite's test may need
+	// them.
+	for _, d := range all {
+		p := d.r.spec.Name
+		for _, x := range explanations {
+			if f.evidence[p][x.name] != "" || !x.covers(d.suite) || !x.named(p, d.c, d.res.Reason) || ctx.Err() != nil {
+				continue
+			}
+			if f.explains(ctx, x, d.suite, d.in, d.c.Expected(), d.r, &d.res, f.learned[d.suite].shapes, d.sig) {
+				if f.evidence[p] == nil {
+					f.evidence[p] = map[string]string{}
+				}
+				f.evidence[p][x.name] = d.suite + "#" + d.c.ID
+			}
+		}
+	}
+}
+
+// evidence is a peer's known or tolerated answer to a vector case: what
+// can put an explanation in force.
+type evidence struct {
+	suite string
+	c     *vector.Case
+	in    fuzzgen.Input
+	r     *runner
+	res   Result
+	sig   string // the signature that makes it known by shape
 }
 
 // learn runs the suite's vector cases on the peers, judged by the gate's
 // judge and lists, and returns the signatures of the known failures and
-// tolerated answers: a fuzz input with one of them is known by cause. An
-// explanation is put in force for a peer when it accounts for one of
-// those answers (explanation).
-func (f *fuzzer) learn(ctx context.Context, s string, files []*vector.File, active []*runner, sr *FuzzSuiteReport) *learned {
-	kn := &learned{shapes: map[string]bool{}, inForce: map[string]map[string]bool{}}
-	type seen struct {
-		in  fuzzgen.Input
-		ref vector.Outcome
-		r   *runner
-		res Result
-		sig string
-	}
-	var deviations []seen
+// tolerated answers (a fuzz input with one of them is known by cause), and
+// those answers, which may put an explanation in force (learnAll).
+func (f *fuzzer) learn(ctx context.Context, s string, files []*vector.File, active []*runner) (*learned, []evidence) {
+	kn := &learned{shapes: map[string]bool{}}
+	var out []evidence
 	for _, file := range files {
 		if file.Suite != s {
 			continue
@@ -482,43 +555,23 @@ func (f *fuzzer) learn(ctx context.Context, s string, files []*vector.File, acti
 			}
 			shape := fuzzgen.Shape(s, in)
 			refKind := OutcomeKind(s, c.Expected(), "", "")
-			sr.Learned++
+			kn.cases++
 			for _, r := range active {
 				res := r.runOne(ctx, job{file: file, c: c})
 				applyKnownOne(&res, f.cfg.Known[r.spec.Name])
 				if res.Status == Known || res.Status == Tolerated {
 					kind := resultKind(s, &res)
-					kn.shapes[PeerSignature(s, shape, refKind, r.spec.Name, kind)] = true
+					sig := PeerSignature(s, shape, refKind, r.spec.Name, kind)
+					kn.shapes[sig] = true
 					if anyShape(refKind, kind) {
 						kn.shapes[PeerSignature(s, "*", refKind, r.spec.Name, kind)] = true
 					}
-					deviations = append(deviations, seen{in, c.Expected(), r, res, PeerSignature(s, shape, refKind, r.spec.Name, kind)})
+					out = append(out, evidence{s, c, in, r, res, sig})
 				}
 			}
 		}
 	}
-	// Second pass: a rewrite's test needs every known shape.
-	for _, d := range deviations {
-		p := d.r.spec.Name
-		for _, x := range explanations {
-			if kn.inForce[p][x.name] || !x.covers(s) || ctx.Err() != nil {
-				continue
-			}
-			if f.explains(ctx, x, s, d.in, d.ref, d.r, &d.res, kn.shapes, d.sig) {
-				if kn.inForce[p] == nil {
-					kn.inForce[p] = map[string]bool{}
-				}
-				kn.inForce[p][x.name] = true
-			}
-		}
-	}
-	for p, xs := range kn.inForce {
-		if sr.InForce == nil {
-			sr.InForce = map[string][]string{}
-		}
-		sr.InForce[p] = sortedKeys(xs)
-	}
-	return kn
+	return kn, out
 }
 
 // evaluate judges one input on every active peer; nil when the Go
@@ -567,7 +620,7 @@ func (f *fuzzer) evaluate(ctx context.Context, s string, in fuzzgen.Input, activ
 				case knownKind(known.shapes, s, e.shape, e.refKind, r.spec.Name, e.kinds[j]):
 					e.class[j] = "known"
 				default:
-					if x := f.explained(ctx, s, in, e.ref, r, &res, known.inForce[r.spec.Name], known.shapes); x != "" {
+					if x := f.explained(ctx, s, in, e.ref, r, &res, known.shapes); x != "" {
 						e.class[j], e.explained[j] = "known", x
 					}
 				}

@@ -230,10 +230,10 @@ func (rep *FuzzReport) WriteText(w io.Writer) error {
 		}
 		for _, p := range sortedKeys(sr.InForce) {
 			var xs []string
-			for _, x := range sr.InForce[p] {
-				xs = append(xs, fmt.Sprintf("%s (%d)", x, sr.Explained[p][x]))
+			for _, x := range sortedKeys(sr.InForce[p]) {
+				xs = append(xs, fmt.Sprintf("%s: %d (evidence %s)", x, sr.Explained[p][x], sr.InForce[p][x]))
 			}
-			fmt.Fprintf(&b, "  explanations in force for %s, inputs each made known: %s\n", p, strings.Join(xs, "; "))
+			fmt.Fprintf(&b, "  inputs made known by explanations, %s: %s\n", p, strings.Join(xs, "; "))
 		}
 		for _, nt := range sr.NotTested {
 			fmt.Fprintf(&b, "  not tested: %s\n", nt)

@@ -34,10 +34,11 @@ reference exactly as the gate does (interop parity):
     peer, outcome kind, reference outcome kind and input shape) is known:
     counted per peer, never reported; so is one of a known sort: a Go
     model of one upstream deviation (hex fields read leniently, white
-    space between hex pairs skipped, a finding printed in clear) that, in
-    the same run, accounts for a known or tolerated answer of the same
-    peer, and reproduces this answer exactly (an input model asks the
-    peer itself about the input it is believed to read);
+    space between hex pairs skipped, a finding printed in clear), in
+    force for a peer only when it reproduces one of that peer's known or
+    tolerated answers whose entry or flag names the sort, and that
+    reproduces this answer exactly (an input model asks the peer itself
+    about the input it is believed to read);
   - anything else is new. New disagreements are grouped by cause (which
     peers differ, the kind of each one's outcome, the input's shape) and
     each cause is reported once, with its count and its smallest input,
